@@ -1,0 +1,1 @@
+"""callcenter: an AI phone agent that captures sales leads."""

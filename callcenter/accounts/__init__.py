@@ -1,0 +1,1 @@
+"""Dashboard users, their sign-in sessions, and the REST API token."""

@@ -1,0 +1,126 @@
+"""Sign-in, sessions with expiry, login rate limiting, first-admin and API-token bootstrap."""
+
+import hashlib
+import hmac
+import logging
+import secrets
+import sys
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlmodel import Session
+
+from callcenter.accounts.passwords import hash_password, verify_password
+from callcenter.config import Settings
+from callcenter.db.models import Role, User
+from callcenter.db.repo import app_settings, users
+from callcenter.db.types import utcnow
+
+log = logging.getLogger(__name__)
+
+API_TOKEN_KEY = "api_token_sha256"
+MAX_FAILED_LOGINS = 5
+FAILED_LOGIN_WINDOW = timedelta(minutes=15)
+
+
+class LoginError(Exception):
+    """Sign-in refused; the message is safe to show to the person signing in."""
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    token: str
+    user_id: int
+    email: str
+    role: Role
+
+
+def _sha256(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def create_user(*, session: Session, email: str, password: str, role: Role) -> User:
+    if len(password) < 8:
+        raise ValueError("password must be at least 8 characters")
+    if users.get_user_by_email(session=session, email=email):
+        raise ValueError(f"a user with email {email} already exists")
+    return users.create_user(
+        session=session, email=email, password_hash=hash_password(password), role=role
+    )
+
+
+def sign_in(*, session: Session, email: str, password: str, ttl_hours: int) -> SignedIn:
+    """Check the password, rate-limit failures per email, and open a session."""
+    email = email.strip().lower()
+    since = utcnow() - FAILED_LOGIN_WINDOW
+    if users.count_failed_logins(session=session, email=email, since=since) >= MAX_FAILED_LOGINS:
+        raise LoginError("Too many failed sign-ins. Wait 15 minutes and try again.")
+    user = users.get_user_by_email(session=session, email=email)
+    if user is None or not user.is_active or not verify_password(password, user.password_hash):
+        users.record_failed_login(session=session, email=email)
+        raise LoginError("Wrong email or password.")
+    users.clear_failed_logins(session=session, email=email)
+    token = secrets.token_urlsafe(32)
+    assert user.id is not None
+    users.add_auth_session(
+        session=session,
+        user_id=user.id,
+        token_hash=_sha256(token),
+        expires_at=utcnow() + timedelta(hours=ttl_hours),
+    )
+    user.last_login_at = utcnow()
+    return SignedIn(token=token, user_id=user.id, email=user.email, role=user.role)
+
+
+def user_for_session(*, session: Session, token: str) -> User | None:
+    """The user behind a dashboard session token, or None if unknown or expired."""
+    if not token:
+        return None
+    row = users.get_auth_session(session=session, token_hash=_sha256(token))
+    if row is None:
+        return None
+    if row.expires_at <= utcnow():
+        users.delete_auth_session(session=session, token_hash=row.token_hash)
+        return None
+    user = session.get(User, row.user_id)
+    return user if user is not None and user.is_active else None
+
+
+def sign_out(*, session: Session, token: str) -> None:
+    users.delete_auth_session(session=session, token_hash=_sha256(token))
+
+
+def bootstrap_admin(*, session: Session, settings: Settings) -> str | None:
+    """Create the first manager if no user exists; returns a generated password to print once."""
+    if users.count_users(session=session) > 0:
+        return None
+    password = settings.admin_password or secrets.token_urlsafe(12)
+    create_user(session=session, email=settings.admin_email, password=password, role=Role.manager)
+    return None if settings.admin_password else password
+
+
+def ensure_api_token(*, session: Session, settings: Settings) -> str | None:
+    """Make sure an API token exists; returns a newly generated one (to print once)."""
+    if settings.api_token:
+        return None
+    if app_settings.get_value(session=session, key=API_TOKEN_KEY):
+        return None
+    token = secrets.token_urlsafe(32)
+    app_settings.set_value(session=session, key=API_TOKEN_KEY, value=_sha256(token))
+    return token
+
+
+def api_token_valid(*, session: Session, settings: Settings, presented: str) -> bool:
+    """Constant-time check of a presented Bearer token against the configured or stored one."""
+    if not presented:
+        return False
+    if settings.api_token:
+        return hmac.compare_digest(presented.encode(), settings.api_token.encode())
+    stored = app_settings.get_value(session=session, key=API_TOKEN_KEY)
+    return stored is not None and hmac.compare_digest(_sha256(presented), stored)
+
+
+def announce_once(label: str, secret: str) -> None:
+    """Show a generated secret on the terminal exactly once (never through logging)."""
+    sys.stderr.write(f"\n  {label}: {secret}\n  (shown once; store it now)\n\n")
+    sys.stderr.flush()

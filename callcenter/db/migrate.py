@@ -1,0 +1,35 @@
+"""Apply the Alembic migrations that ship with the app, and check for drift."""
+
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel
+
+import callcenter.db.models  # noqa: F401
+from alembic import command
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def alembic_config(database_url: str) -> Config:
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
+    config.attributes["database_url"] = database_url
+    return config
+
+
+def upgrade_to_head(database_url: str) -> None:
+    """Bring the database at `database_url` to the newest schema (idempotent)."""
+    command.upgrade(alembic_config(database_url), "head")
+
+
+def schema_diff(engine: Engine) -> list[object]:
+    """What autogenerate would change: empty when the migrations match the models."""
+    with engine.connect() as conn:
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "compare_server_default": True}
+        )
+        return list(compare_metadata(context, SQLModel.metadata))

@@ -1,0 +1,1 @@
+"""Query functions, one module per table family; keyword-only, no SQL anywhere else."""

@@ -1,0 +1,157 @@
+"""Queries on calls and their status timeline."""
+
+from datetime import datetime
+
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
+
+from callcenter.db.models import (
+    ACTIVE_STATUSES,
+    Call,
+    CallDirection,
+    CallStatus,
+    CallStatusEvent,
+    Lead,
+    TranscriptTurn,
+)
+from callcenter.db.repo.paging import Page, paginate
+from callcenter.db.types import utcnow
+
+
+def create_call(
+    *,
+    session: Session,
+    direction: CallDirection,
+    from_number: str,
+    to_number: str,
+    status: CallStatus = CallStatus.queued,
+    call_sid: str | None = None,
+    lead_id: int | None = None,
+) -> Call:
+    """Insert a call and the first entry of its status timeline."""
+    call = Call(
+        direction=direction,
+        from_number=from_number,
+        to_number=to_number,
+        status=status,
+        call_sid=call_sid,
+        lead_id=lead_id,
+    )
+    session.add(call)
+    session.flush()
+    assert call.id is not None
+    session.add(CallStatusEvent(call_id=call.id, status=status.value, source="app"))
+    session.flush()
+    return call
+
+
+def get_call(*, session: Session, call_id: int) -> Call | None:
+    return session.get(Call, call_id)
+
+
+def get_call_by_sid(*, session: Session, call_sid: str) -> Call | None:
+    return session.exec(select(Call).where(Call.call_sid == call_sid)).first()
+
+
+def find_call(*, session: Session, ref: str) -> Call | None:
+    """Look a call up by our numeric id or by Twilio's CallSid."""
+    if ref.isdigit():
+        return get_call(session=session, call_id=int(ref))
+    return get_call_by_sid(session=session, call_sid=ref)
+
+
+def list_calls(
+    *,
+    session: Session,
+    status: str | None = None,
+    direction: str | None = None,
+    q: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    has_lead: bool | None = None,
+    sort: str = "-started_at",
+    limit: int = 50,
+    offset: int = 0,
+) -> Page[Call]:
+    """Filter, search (number, lead name, transcript text) and page the call history."""
+    query = select(Call)
+    if status:
+        query = query.where(Call.status == status)
+    if direction:
+        query = query.where(Call.direction == direction)
+    if since:
+        query = query.where(Call.started_at >= since)
+    if until:
+        query = query.where(Call.started_at < until)
+    if has_lead is not None:
+        query = query.where(
+            col(Call.lead_id).is_not(None) if has_lead else col(Call.lead_id).is_(None)
+        )
+    if q and q.strip():
+        needle = f"%{q.strip().lower()}%"
+        digits = "".join(ch for ch in q if ch.isdigit())
+        lead_ids = select(Lead.id).where(
+            or_(col(Lead.name).ilike(needle), col(Lead.email).ilike(needle))
+        )
+        turn_calls = select(TranscriptTurn.call_id).where(col(TranscriptTurn.text).ilike(needle))
+        clauses = [
+            col(Call.lead_id).in_(lead_ids),
+            col(Call.id).in_(turn_calls),
+            col(Call.from_number).ilike(needle),
+            col(Call.to_number).ilike(needle),
+        ]
+        if len(digits) >= 3:
+            clauses += [
+                col(Call.from_number).contains(digits),
+                col(Call.to_number).contains(digits),
+            ]
+        if q.strip().isdigit():
+            clauses.append(Call.id == int(q.strip()))
+        query = query.where(or_(*clauses))
+    sort_columns = {
+        "started_at": col(Call.started_at),
+        "duration": col(Call.duration_seconds),
+        "status": col(Call.status),
+        "id": col(Call.id),
+    }
+    key = sort.lstrip("-")
+    column = sort_columns.get(key, col(Call.started_at))
+    order = column.desc() if sort.startswith("-") else column.asc()
+    query = query.order_by(order, col(Call.id).desc())
+    return paginate(session, query, limit=limit, offset=offset)
+
+
+def list_active_calls(*, session: Session) -> list[Call]:
+    statuses = [status.value for status in ACTIVE_STATUSES]
+    query = select(Call).where(col(Call.status).in_(statuses)).order_by(col(Call.started_at).desc())
+    return list(session.exec(query).all())
+
+
+def list_status_events(*, session: Session, call_id: int) -> list[CallStatusEvent]:
+    query = (
+        select(CallStatusEvent)
+        .where(CallStatusEvent.call_id == call_id)
+        .order_by(col(CallStatusEvent.occurred_at), col(CallStatusEvent.id))
+    )
+    return list(session.exec(query).all())
+
+
+def add_status_event(
+    *,
+    session: Session,
+    call_id: int,
+    status: str,
+    source: str,
+    answered_by: str | None = None,
+    detail: str | None = None,
+) -> CallStatusEvent:
+    event = CallStatusEvent(
+        call_id=call_id, status=status, source=source, answered_by=answered_by, detail=detail
+    )
+    session.add(event)
+    session.flush()
+    return event
+
+
+def touch(call: Call) -> None:
+    call.updated_at = utcnow()

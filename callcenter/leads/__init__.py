@@ -1,0 +1,1 @@
+"""Leads: capture from tool calls, post-call extraction, deduplication and follow-up."""

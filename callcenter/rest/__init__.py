@@ -1,0 +1,1 @@
+"""The REST API routes (JSON), each router one resource."""

@@ -1,0 +1,5 @@
+"""Placeholder router; filled in later."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,1 @@
+"""The phone side: Twilio webhooks, the media stream, carriers, and the call lifecycle."""

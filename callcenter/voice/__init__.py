@@ -1,0 +1,1 @@
+"""The voice side: engines behind `VoiceSession`, and the bridge that joins them to a call."""

@@ -1,0 +1,1 @@
+"""Voice engines: OpenAI Realtime, and the offline local engine."""
