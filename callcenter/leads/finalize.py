@@ -1,12 +1,11 @@
 """What happens to a call's lead once the call has ended (filled in with leads)."""
 
-from sqlmodel import Session
-
 from callcenter.config import Settings
-from callcenter.db.models import Call
 
 
-def finalize_call(*, session: Session, settings: Settings, call: Call) -> None:
-    """Extract lead fields from the transcript, dedupe, and queue emails — in `session`'s
-    transaction, the same one that records the end of the call."""
+async def finalize_call(*, settings: Settings, call_id: int) -> None:
+    """Idempotent post-call step for an ended call: extract lead fields from the transcript
+    (OpenAI with offline fallback, outside any transaction), then in ONE transaction merge/dedupe
+    the lead, link it to the call, queue the emails in the outbox and set `call.finalized_at`.
+    A call whose `finalized_at` is set is left alone."""
     return None
