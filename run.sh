@@ -62,7 +62,7 @@ case "${1:-run}" in
     ;;
   test)
     setup requirements-dev.txt
-    need_system_packages /usr/lib/postgresql/15/bin/initdb:postgresql redis-server:redis-server \
+    need_system_packages "$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | tail -1 || echo initdb):postgresql" redis-server:redis-server \
       chromium:chromium flite:flite
     ruff check callcenter tests bench
     ruff format --check callcenter tests bench

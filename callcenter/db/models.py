@@ -11,13 +11,13 @@ from callcenter.db.types import UTCDateTime, utcnow
 
 def _ts(*, index: bool = False, nullable: bool = False) -> datetime:
     """A timezone-aware UTC timestamp column defaulting to now."""
-    return Field(  # type: ignore[no-any-return]
+    return Field(
         default_factory=utcnow, sa_type=UTCDateTime, nullable=nullable, index=index
     )
 
 
 def _opt_ts(*, index: bool = False) -> datetime | None:
-    return Field(default=None, sa_type=UTCDateTime, nullable=True, index=index)  # type: ignore[no-any-return]
+    return Field(default=None, sa_type=UTCDateTime, nullable=True, index=index)
 
 
 class CallDirection(StrEnum):

@@ -1,7 +1,7 @@
 """Read routes for calls: history with filters, one call with its transcript, active calls."""
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
 
@@ -13,16 +13,14 @@ from callcenter.rest.schemas import call_json, page_json, status_event_json, tur
 
 router = APIRouter(prefix="/api", tags=["calls"])
 
-StatusParam = Literal[tuple(s.value for s in CallStatus)]  # type: ignore[valid-type]
-DirectionParam = Literal[tuple(d.value for d in CallDirection)]  # type: ignore[valid-type]
 
 
 @router.get("/calls")
 def list_calls(
     session: SessionDep,
     _auth: ApiPrincipal,
-    status: Annotated[StatusParam | None, Query()] = None,
-    direction: Annotated[DirectionParam | None, Query()] = None,
+    status: CallStatus | None = None,
+    direction: CallDirection | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
     since: datetime | None = None,
     until: datetime | None = None,

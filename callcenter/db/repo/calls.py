@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import or_
+from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, select
 
 from callcenter.db.models import (
@@ -94,7 +94,7 @@ def list_calls(
             or_(col(Lead.name).ilike(needle), col(Lead.email).ilike(needle))
         )
         turn_calls = select(TranscriptTurn.call_id).where(col(TranscriptTurn.text).ilike(needle))
-        clauses = [
+        clauses: list[ColumnElement[bool]] = [
             col(Call.lead_id).in_(lead_ids),
             col(Call.id).in_(turn_calls),
             col(Call.from_number).ilike(needle),
@@ -106,7 +106,7 @@ def list_calls(
                 col(Call.to_number).contains(digits),
             ]
         if q.strip().isdigit():
-            clauses.append(Call.id == int(q.strip()))
+            clauses.append(col(Call.id) == int(q.strip()))
         query = query.where(or_(*clauses))
     sort_columns = {
         "started_at": col(Call.started_at),
