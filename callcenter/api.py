@@ -13,8 +13,11 @@ from callcenter.accounts import service as accounts
 from callcenter.config import Settings, get_settings
 from callcenter.db.migrate import upgrade_to_head
 from callcenter.db.session import session_scope
-from callcenter.logs import configure_logging
+from callcenter.http_limits import BodySizeLimit
+from callcenter.logs import configure_logging, register_secret
+from callcenter.metrics import HttpMetricsMiddleware
 from callcenter.services import Services, build_services
+from callcenter.telephony.drain import install_sigterm_drain
 from callcenter.workers import start_workers
 
 log = logging.getLogger(__name__)
@@ -27,6 +30,8 @@ def prepare_database(settings: Settings) -> None:
     with session_scope() as session:
         password = accounts.bootstrap_admin(session=session, settings=settings)
         token = accounts.ensure_api_token(session=session, settings=settings)
+    register_secret(password)  # generated secrets are shown once, never logged
+    register_secret(token)
     if password:
         accounts.announce_once(f"Dashboard login {settings.admin_email} password", password)
     if token:
@@ -38,13 +43,22 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     services: Services = app.state.services
     await asyncio.to_thread(prepare_database, services.settings)
     tasks = start_workers(services) if services.settings.background_workers else []
+    restore_sigterm = install_sigterm_drain(  # live calls say goodbye first
+        services,
+        grace=services.settings.shutdown_grace_seconds,
+        goodbye_grace=services.settings.shutdown_goodbye_seconds,
+    )
     log.info("core ready: %s", services.settings.service_modes())
     try:
         yield
     finally:
+        restore_sigterm()
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        close_carrier = getattr(services.carrier, "aclose", None)
+        if close_carrier is not None:
+            await close_carrier()  # ends the simulator's calls still running
         await services.hub.close()
 
 
@@ -68,7 +82,7 @@ def create_api(settings: Settings | None = None, services: Services | None = Non
     """Build the core app; `uvicorn --factory callcenter.api:create_api` serves it alone."""
     settings = settings or get_settings()
     configure_logging(settings)
-    from callcenter.rest import calls, health, leads, metrics, outbound
+    from callcenter.rest import calls, dnc, health, leads, metrics, outbound
     from callcenter.telephony import media_stream, webhooks
 
     app = FastAPI(
@@ -80,6 +94,8 @@ def create_api(settings: Settings | None = None, services: Services | None = Non
     )
     app.state.services = services or build_services(settings)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    for module in (health, calls, leads, outbound, metrics, webhooks, media_stream):
+    app.add_middleware(BodySizeLimit)
+    app.add_middleware(HttpMetricsMiddleware)
+    for module in (health, calls, leads, outbound, dnc, metrics, webhooks, media_stream):
         app.include_router(module.router)
     return app

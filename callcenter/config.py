@@ -64,6 +64,10 @@ class Settings(BaseSettings):
     company_name: str = "Callcenter"
     agent_instructions: str | None = None
     transfer_number: str | None = None
+    # Voice bridge limits: a silent Realtime session counts as lost after this many seconds;
+    # calls are wound up (goodbye) before the Realtime session cap.
+    realtime_stall_seconds: float = Field(default=10.0, gt=0)
+    max_call_seconds: int = Field(default=3300, ge=10)
     default_region: str = "US"
     voicemail_action: Literal["leave_message", "hang_up"] = "leave_message"
 
@@ -75,6 +79,11 @@ class Settings(BaseSettings):
 
     auto_migrate: bool = True
     background_workers: bool = True
+    # On SIGTERM: how long live calls may go on, then how long the agent's goodbye may take.
+    shutdown_grace_seconds: float = Field(default=30.0, ge=0)
+    shutdown_goodbye_seconds: float = Field(default=15.0, ge=0)
+    # Browser tests only: mounts /api/test/* routes that publish live events on demand.
+    ui_test_hooks: bool = False
     log_format: Literal["auto", "json", "text"] = "auto"
     log_level: str = "INFO"
 

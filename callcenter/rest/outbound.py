@@ -1,5 +1,42 @@
-"""Placeholder router; filled in later."""
+"""`POST /api/outbound-call`: a manager (or an integration) asks the system to phone someone."""
 
-from fastapi import APIRouter
+import asyncio
+from typing import Any
 
-router = APIRouter()
+from fastapi import APIRouter, HTTPException
+from pydantic import BaseModel, Field
+
+from callcenter.db.models import Lead
+from callcenter.db.session import session_scope
+from callcenter.rest.deps import ApiPrincipal, ServicesDep
+from callcenter.rest.schemas import call_json
+from callcenter.telephony.guardrails import GuardrailRefusal
+from callcenter.telephony.outbound import InvalidNumber, place_call
+
+router = APIRouter(prefix="/api", tags=["calls"])
+
+
+def _lead_exists(lead_id: int) -> bool:
+    with session_scope() as session:
+        return session.get(Lead, lead_id) is not None
+
+
+class OutboundCallRequest(BaseModel):
+    to: str = Field(min_length=1, max_length=64, examples=["+15551234567"])
+    lead_id: int | None = None
+
+
+@router.post("/outbound-call", status_code=201)
+async def outbound_call(
+    body: OutboundCallRequest, services: ServicesDep, _auth: ApiPrincipal
+) -> dict[str, Any]:
+    """Dial `to`; a carrier failure still answers 201 with the call `failed` and its reason."""
+    if body.lead_id is not None and not await asyncio.to_thread(_lead_exists, body.lead_id):
+        raise HTTPException(status_code=422, detail=f"lead_id: no lead with id {body.lead_id}")
+    try:
+        call = await place_call(services=services, to=body.to, lead_id=body.lead_id)
+    except InvalidNumber as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from None
+    except GuardrailRefusal as exc:
+        raise HTTPException(status_code=exc.status_code, detail=exc.detail) from None
+    return call_json(call)

@@ -1,5 +1,107 @@
-"""Placeholder router; filled in by the telephony work."""
+"""`WS /media-stream`: Twilio's bidirectional media stream, handed to the voice bridge."""
 
-from fastapi import APIRouter
+import asyncio
+import logging
+
+from fastapi import APIRouter, WebSocket
+
+from callcenter import metrics
+from callcenter.db.models import EndReason
+from callcenter.services import Services
+from callcenter.telephony import call_records
+from callcenter.telephony.lifecycle import end_and_publish, finalize_ended_call, publish_call
+from callcenter.telephony.live_streams import stream_closed, stream_opened
+from callcenter.telephony.protocol import ProtocolError, StartMessage, parse_inbound
+from callcenter.telephony.signature import handshake_is_valid
+from callcenter.telephony.socket_stream import SocketMediaStream, receive_text
+from callcenter.telephony.twiml import PARAM_CALL_ID
+
+log = logging.getLogger(__name__)
 
 router = APIRouter()
+
+START_TIMEOUT_SECONDS = 10.0
+POLICY_VIOLATION = 1008
+
+
+async def _wait_for_start(websocket: WebSocket) -> StartMessage | None:
+    """Read `connected` then `start`; malformed frames before it are logged and skipped."""
+    try:
+        async with asyncio.timeout(START_TIMEOUT_SECONDS):
+            while True:
+                raw = await receive_text(websocket)
+                if raw is None:
+                    return None
+                message = parse_inbound(raw)
+                if isinstance(message, StartMessage):
+                    return message
+                if isinstance(message, ProtocolError):
+                    metrics.count_error("bad_stream_frame")
+                    log.warning("bad media-stream frame before start: %s", message.reason)
+    except TimeoutError:
+        log.warning("media stream sent no start within %.0f s", START_TIMEOUT_SECONDS)
+        return None
+
+
+def _call_id_param(start: StartMessage) -> int | None:
+    value = start.start.custom_parameters.get(PARAM_CALL_ID, "")
+    return int(value) if value.isdigit() else None
+
+
+@router.websocket("/media-stream")
+async def media_stream(websocket: WebSocket) -> None:
+    """Check the handshake signature before accepting, then bridge the call until it ends."""
+    services: Services = websocket.app.state.services
+    if not handshake_is_valid(websocket, services.settings):
+        log.warning("rejected media-stream handshake: invalid or missing X-Twilio-Signature")
+        metrics.count_error("bad_signature")
+        await websocket.close(code=POLICY_VIOLATION)  # before accept: the client gets a 403
+        return
+    await websocket.accept()
+    start = await _wait_for_start(websocket)
+    if start is None:
+        await websocket.close()
+        return
+    extra = {"call_sid": start.start.call_sid, "stream_sid": start.stream_sid}
+    update = await asyncio.to_thread(
+        call_records.record_stream_start,
+        call_id=_call_id_param(start),
+        call_sid=start.start.call_sid,
+        stream_sid=start.stream_sid,
+    )
+    if update is None or update.call.id is None:
+        log.warning("media stream for an unknown call; closing", extra=extra)
+        await websocket.close(code=POLICY_VIOLATION)
+        return
+    call = update.call
+    assert call.id is not None
+    if update.change.changed:
+        publish_call(services.hub, "call_updated", call)
+    stream = SocketMediaStream(websocket, start, call_id=call.id)
+    await _bridge(stream, services)
+
+
+async def _bridge(stream: SocketMediaStream, services: Services) -> None:
+    from callcenter.voice.bridge import run_call_bridge
+
+    call_id = stream.call_id
+    extra = {"call_sid": stream.call_sid, "stream_sid": stream.stream_sid, "call_id": call_id}
+    log.info("media stream started for call %s", call_id, extra=extra)
+    end_reason = EndReason.caller_hung_up
+    stream_opened(call_id)
+    try:
+        await run_call_bridge(stream, services)
+    except asyncio.CancelledError:
+        end_reason = EndReason.shutdown
+        raise
+    except Exception:
+        log.exception("voice bridge failed", extra=extra)
+        end_reason = EndReason.error
+    finally:
+        stream_closed(call_id)
+        if stream.bad_frames:
+            log.warning("stream ended after %d bad frames", stream.bad_frames, extra=extra)
+        # The end is recorded before the socket closes; the slower post-call work comes after.
+        await end_and_publish(services, call_id, end_reason=end_reason)
+        await stream.close()
+        await finalize_ended_call(services, call_id)

@@ -1,15 +1,113 @@
 """Placing outbound calls: validate the number, check guardrails, record the call, dial."""
 
-from callcenter.db.models import Call
+import asyncio
+import logging
+
+import phonenumbers
+from phonenumbers import NumberParseException, ValidationResult
+
+from callcenter.config import Settings
+from callcenter.db.models import Call, CallDirection, CallStatus, EndReason
+from callcenter.db.repo import calls as calls_repo
+from callcenter.db.session import session_scope
 from callcenter.services import Services
+from callcenter.telephony.carriers.base import CarrierError
+from callcenter.telephony.guardrails import check_outbound
+from callcenter.telephony.lifecycle import end_call, publish_call
+
+log = logging.getLogger(__name__)
+
+SIMULATOR_CALLER_ID = "+15005550006"
+
+_POSSIBLE_REASONS = {
+    ValidationResult.INVALID_COUNTRY_CODE: "has an unknown country code",
+    ValidationResult.TOO_SHORT: "is too short",
+    ValidationResult.TOO_LONG: "is too long",
+    ValidationResult.INVALID_LENGTH: "has the wrong number of digits",
+}
 
 
 class InvalidNumber(ValueError):
     """The number cannot be dialled; the message says why (shown to the user, HTTP 422)."""
 
 
+def normalize_number(raw: str, *, default_region: str) -> str:
+    """`raw` as E.164, read in `default_region` when it has no `+`; `InvalidNumber` if not."""
+    text = (raw or "").strip()
+    if not text:
+        raise InvalidNumber("a phone number is required")
+    try:
+        parsed = phonenumbers.parse(text, default_region)
+    except NumberParseException as exc:
+        raise InvalidNumber(f"{text!r} is not a phone number: {exc.args[0]}") from None
+    reason = phonenumbers.is_possible_number_with_reason(parsed)
+    if reason in _POSSIBLE_REASONS:
+        raise InvalidNumber(f"{text!r} {_POSSIBLE_REASONS[reason]}")
+    if not phonenumbers.is_valid_number(parsed):
+        raise InvalidNumber(f"{text!r} is not a valid phone number")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def caller_id(settings: Settings) -> str:
+    return settings.twilio_phone_number or SIMULATOR_CALLER_ID
+
+
+def _create(settings: Settings, to: str, lead_id: int | None) -> Call:
+    with session_scope() as session:
+        check_outbound(session=session, settings=settings, to=to)
+        return calls_repo.create_call(
+            session=session,
+            direction=CallDirection.outbound,
+            from_number=caller_id(settings),
+            to_number=to,
+            status=CallStatus.queued,
+            lead_id=lead_id,
+        )
+
+
+def _dialled(call_id: int, call_sid: str) -> Call:
+    with session_scope() as session:
+        call = calls_repo.get_call(session=session, call_id=call_id)
+        assert call is not None
+        if call.call_sid is None:
+            call.call_sid = call_sid
+            calls_repo.touch(call)
+        return call
+
+
+def _failed(call_id: int, message: str) -> Call:
+    with session_scope() as session:
+        call = calls_repo.get_call(session=session, call_id=call_id)
+        assert call is not None
+        call.error_message = message[:500]
+        end_call(
+            session=session,
+            call=call,
+            status=CallStatus.failed,
+            end_reason=EndReason.error,
+            source="carrier",
+            detail=message[:500],
+        )
+        return call
+
+
 async def place_call(*, services: Services, to: str, lead_id: int | None = None) -> Call:
     """Normalise `to` to E.164 (or raise `InvalidNumber`), check guardrails (raise
     `GuardrailRefusal`), create the call row (queued, outbound) and ask the carrier to dial.
     Carrier errors do not raise: the call is returned `failed` with the reason."""
-    raise InvalidNumber("outbound calling is not available yet")
+    settings = services.settings
+    number = normalize_number(to, default_region=settings.caller_id_region)
+    call = await asyncio.to_thread(_create, settings, number, lead_id)
+    call_id = call.id
+    assert call_id is not None
+    publish_call(services.hub, "call_started", call)
+    try:
+        result = await services.carrier.dial(to=number, from_=call.from_number, call_id=call_id)
+    except CarrierError as exc:
+        log.warning("dialling call %s failed: %s", call_id, exc.message, extra={"call_id": call_id})
+        call = await asyncio.to_thread(_failed, call_id, exc.message)
+        publish_call(services.hub, "call_ended", call)
+        return call
+    call = await asyncio.to_thread(_dialled, call_id, result.call_sid)
+    log.info("dialling %s (call %s)", number, call.id, extra={"call_sid": result.call_sid})
+    return call

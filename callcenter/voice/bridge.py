@@ -1,9 +1,422 @@
-"""Placeholder bridge: drains the stream until it ends (replaced by the real CallBridge)."""
+"""`CallBridge`: joins one Twilio media stream to one voice session, for the whole call."""
 
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from callcenter.db.models import EndReason
+from callcenter.db.types import utcnow
 from callcenter.services import Services
+from callcenter.telephony import lifecycle
+from callcenter.telephony.protocol import DtmfMessage, MarkMessage, MediaMessage, StopMessage
 from callcenter.telephony.stream import MediaStream
+from callcenter.voice import instructions, tools
+from callcenter.voice.apology import apology_chunks, apology_seconds
+from callcenter.voice.call_context import load_session_config
+from callcenter.voice.playback import Playback, b64_len
+from callcenter.voice.providers.unavailable import UnavailableVoiceSession
+from callcenter.voice.session import (
+    AgentAudio,
+    AgentTranscript,
+    CallerIdle,
+    CallerSpeechStarted,
+    CallerSpeechStopped,
+    CallerTranscript,
+    ResponseDone,
+    ResponseStarted,
+    SessionClosed,
+    SessionConfig,
+    SessionReady,
+    ToolCall,
+    VoiceConnectError,
+    VoiceError,
+    VoiceSession,
+)
+from callcenter.voice.transcript_writer import TranscriptWriter
+from callcenter.voice.turns import TurnTracker
+
+log = logging.getLogger(__name__)
+
+PLAYOUT_TIMEOUT = 15.0  # longest wait for the agent's last words before hanging up anyway
+
+
+@dataclass(slots=True)
+class BridgeState:
+    """Everything the bridge knows about its call, in one place."""
+
+    call_id: int
+    call_sid: str
+    stream_sid: str
+    playback: Playback = field(default_factory=Playback)
+    active_response: str | None = None
+    awaiting_response_since: float | None = None
+    truncated_items: set[str] = field(default_factory=set)
+    idle_count: int = 0
+    goodbye: EndReason | None = None
+    goodbye_response: str | None = None
+    end_reason: EndReason | None = None
+    last_event_at: float = field(default_factory=time.monotonic)
+    frames_in: int = 0
+    frames_out: int = 0
+
+
+class CallBridge:
+    """Caller audio → voice engine, agent audio → caller, transcripts → database, under one
+    `TaskGroup`; whichever side ends first ends the call for both."""
+
+    def __init__(self, stream: MediaStream, services: Services, voice: VoiceSession) -> None:
+        self.stream = stream
+        self.services = services
+        self.voice = voice
+        self.settings = services.settings
+        self.state = BridgeState(
+            call_id=stream.call_id, call_sid=stream.call_sid, stream_sid=stream.stream_sid
+        )
+        self.config = SessionConfig(instructions="")
+        self.writer = TranscriptWriter(services.hub)
+        self.turns = TurnTracker(
+            call_id=stream.call_id,
+            writer=self.writer,
+            hub=services.hub,
+            playback=self.state.playback,
+        )
+        self._done = asyncio.Event()
+        self._played_out = asyncio.Event()
+        self._played_out.set()
+        self._ending: asyncio.Task[None] | None = None
+        self._log = {"call_sid": stream.call_sid, "stream_sid": stream.stream_sid}
+        self._handlers: dict[type, Callable[[Any], Awaitable[None]]] = {
+            AgentAudio: self._on_agent_audio,
+            AgentTranscript: self._on_agent_transcript,
+            CallerSpeechStarted: self._on_speech_started,
+            CallerSpeechStopped: self._on_speech_stopped,
+            CallerTranscript: self._on_caller_transcript,
+            ToolCall: self._on_tool_call,
+            ResponseStarted: self._on_response_started,
+            ResponseDone: self._on_response_done,
+            CallerIdle: self._on_idle,
+            VoiceError: self._on_error,
+            SessionClosed: self._on_closed,
+            SessionReady: self._on_ready,
+        }
+
+    # --- running -------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        self.writer.start()
+        try:
+            self.config = await load_session_config(self.settings, self.stream)
+            try:
+                await self.voice.start(self.config)
+            except VoiceConnectError as exc:
+                log.error("voice engine unavailable: %s", exc, extra=self._log)
+                await self._run_until_done(self._fail_unavailable())
+                return
+            await self._run_until_done(self._voice_loop(), self._watchdog())
+        finally:
+            await self.voice.close()
+            self.turns.flush()
+            await self.writer.close()
+
+    async def _run_until_done(self, *extra: Awaitable[None]) -> None:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(self._caller_loop(), name="bridge-caller")]
+            tasks += [group.create_task(coro, name="bridge-task") for coro in extra]  # type: ignore[arg-type]
+            await self._done.wait()
+            if self._ending is not None and not self._ending.done():
+                # An ending in progress (goodbye, apology) records its reason before it stops.
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(PLAYOUT_TIMEOUT + 5):
+                        await asyncio.shield(self._ending)
+            for task in tasks:
+                task.cancel()
+            if self._ending is not None:
+                self._ending.cancel()
+
+    def _finish(self) -> None:
+        self._done.set()
+
+    async def end(self, reason: str = EndReason.ended_by_user) -> None:
+        """End the call now from outside (the dashboard): hang up and stop the bridge."""
+        self._start_ending(self._hang_up(EndReason(reason), wait_for_playout=False))
+        if self._ending is not None:
+            await asyncio.shield(self._ending)
+
+    # --- caller side ---------------------------------------------------------------------
+
+    async def _caller_loop(self) -> None:
+        state = self.state
+        send_audio = self.voice.send_audio
+        try:
+            async for message in self.stream.incoming():
+                if isinstance(message, MediaMessage):
+                    state.frames_in += 1
+                    await send_audio(message.media.payload)
+                elif isinstance(message, MarkMessage):
+                    self._on_mark(message.mark.name)
+                elif isinstance(message, DtmfMessage):
+                    await self._on_dtmf(message.dtmf.digit)
+                elif isinstance(message, StopMessage):
+                    break
+        finally:
+            self._finish()
+
+    def _on_mark(self, name: str) -> None:
+        item = self.state.playback.acknowledged(name)
+        if item is not None:
+            self.turns.maybe_finish(item.item_id)
+        self._update_played_out()
+
+    async def _on_dtmf(self, digit: str) -> None:
+        text = instructions.dtmf_text(digit)
+        self.turns.write("caller", f"dtmf:{self.state.frames_in}", text, utcnow())
+        await self.voice.send_text(instructions.dtmf_text(digit))
+        await self._request_response()
+
+    # --- voice side ----------------------------------------------------------------------
+
+    async def _voice_loop(self) -> None:
+        handlers = self._handlers
+        async for event in self.voice.events():
+            self.state.last_event_at = time.monotonic()
+            if isinstance(event, AgentAudio):  # the hot path skips the table
+                await self._on_agent_audio(event)
+                continue
+            await handlers[type(event)](event)
+            if isinstance(event, SessionClosed):
+                return
+
+    async def _on_ready(self, event: SessionReady) -> None:
+        opening = instructions.opening_instructions(self.settings, self.config)
+        await self._request_response(f"{self.config.instructions}\n\n{opening}")
+
+    async def _request_response(self, text: str | None = None) -> None:
+        if self.state.awaiting_response_since is None:
+            self.state.awaiting_response_since = time.monotonic()
+        await self.voice.request_response(text)
+
+    async def _on_agent_audio(self, event: AgentAudio) -> None:
+        state = self.state
+        if event.item_id in state.truncated_items or self._ending_started:
+            return  # audio generated after the caller cut in (or after goodbye) is not played
+        if event.item_id not in self.turns.agent:
+            self.turns.agent_turn(event.item_id, event.response_id)
+            self.turns.set_speaking("agent")
+        name = state.playback.forwarded(event.item_id, event.content_index, b64_len(event.payload))
+        self._played_out.clear()
+        # A mark after every chunk: its echo proves that much audio reached the caller.
+        await self.stream.send_media(event.payload)
+        await self.stream.send_mark(name)
+        state.frames_out += 1
+
+    async def _on_agent_transcript(self, event: AgentTranscript) -> None:
+        self.turns.agent_text(
+            event.item_id, event.text, final=event.final, response_id=event.response_id
+        )
+
+    async def _on_speech_started(self, event: CallerSpeechStarted) -> None:
+        state = self.state
+        state.idle_count = 0
+        self.turns.caller_speech_started(event.item_id)
+        if not state.playback.has_pending:
+            return
+        # Barge-in: clear Twilio's queue first so the caller hears nothing more, then tell the
+        # model exactly how much of its item was heard (acknowledged bytes, not wall time).
+        await self.stream.send_clear()
+        cut = state.playback.interrupt()
+        self._update_played_out()
+        if cut is None:
+            return
+        state.truncated_items.add(cut.item_id)
+        await self.voice.truncate(cut.item_id, cut.content_index, cut.audio_end_ms)
+        self.turns.interrupted(cut.item_id, cut.played, cut.sent)
+        log.info("caller interrupted the agent at %d ms", cut.audio_end_ms, extra=self._log)
+
+    async def _on_speech_stopped(self, event: CallerSpeechStopped) -> None:
+        self.turns.set_speaking(None)
+        if self.state.awaiting_response_since is None:
+            self.state.awaiting_response_since = time.monotonic()
+
+    async def _on_caller_transcript(self, event: CallerTranscript) -> None:
+        if not event.final:
+            return
+        self.turns.caller_text(event.item_id, event.text)
+
+    async def _on_response_started(self, event: ResponseStarted) -> None:
+        self.state.active_response = event.response_id
+        self.state.awaiting_response_since = None
+        self._played_out.clear()
+
+    async def _on_response_done(self, event: ResponseDone) -> None:
+        state = self.state
+        if state.active_response == event.response_id:
+            state.active_response = None
+        state.awaiting_response_since = None
+        self.turns.response_done(event.response_id)
+        self._update_played_out()
+        if state.goodbye is not None and state.goodbye_response is None:
+            # The response that was playing when the wind-up began is over: say goodbye now.
+            state.goodbye_response = "requested"
+            await self._request_response(instructions.goodbye_instructions(state.goodbye.value))
+        elif state.goodbye is not None and state.goodbye_response == "requested":
+            state.goodbye_response = event.response_id
+            self._start_ending(self._hang_up(state.goodbye))
+
+    async def _on_idle(self, event: CallerIdle) -> None:
+        # The engine prompts a silent caller once by itself; a second silence ends the call.
+        self.state.idle_count += 1
+        if self.state.idle_count >= 2:
+            await self._wind_up(EndReason.idle)
+
+    async def _on_error(self, event: VoiceError) -> None:
+        log.warning("voice engine error %s: %s", event.code, event.message, extra=self._log)
+        if event.fatal:
+            self._start_ending(self._fail_unavailable())
+
+    async def _on_closed(self, event: SessionClosed) -> None:
+        if self._done.is_set() or self._ending_started:
+            return
+        log.error("voice session lost mid-call: %s", event.reason, extra=self._log)
+        self._start_ending(self._fail_unavailable())
+
+    async def _on_tool_call(self, event: ToolCall) -> None:
+        call_id = self.state.call_id
+        if event.name == tools.SAVE_LEAD_DETAILS:
+            outcome = await tools.run_save_lead_details(call_id, event.arguments)
+            for lead_event in outcome.events:  # committed in the worker thread; publish here
+                self.services.hub.publish(lead_event)
+            await self.voice.send_tool_result(
+                event.call_id, tools.tool_output(outcome.ok, outcome.message)
+            )
+            await self._request_response()
+        elif event.name == tools.END_CALL:
+            await self.voice.send_tool_result(event.call_id, tools.tool_output(True, "Hanging up."))
+            self._start_ending(self._hang_up(EndReason.agent_ended))
+        elif event.name == tools.TRANSFER_TO_HUMAN:
+            await self._transfer(event)
+        else:
+            await self.voice.send_tool_result(
+                event.call_id, tools.tool_output(False, f"Unknown tool {event.name}.")
+            )
+            await self._request_response()
+
+    async def _transfer(self, event: ToolCall) -> None:
+        number = self.settings.transfer_number
+        if not number:
+            message = "Transfer is not available; offer that a team member will call back."
+            await self.voice.send_tool_result(event.call_id, tools.tool_output(False, message))
+            await self._request_response()
+            return
+        await self.voice.send_tool_result(event.call_id, tools.tool_output(True, "Transferring."))
+        self._start_ending(self._hang_up(EndReason.transferred, transfer_to=number))
+
+    # --- endings -------------------------------------------------------------------------
+
+    @property
+    def _ending_started(self) -> bool:
+        return self._ending is not None
+
+    def _start_ending(self, coro: Awaitable[None]) -> None:
+        if self._ending is not None:
+            coro.close()  # type: ignore[attr-defined]
+            return
+        self._ending = asyncio.ensure_future(coro)
+
+    async def _wind_up(self, reason: EndReason) -> None:
+        """Let the agent say goodbye, then end the call with `reason`."""
+        state = self.state
+        if state.goodbye is not None or self._ending_started:
+            return
+        state.goodbye = reason
+        if state.active_response is None:
+            state.goodbye_response = "requested"
+            await self._request_response(instructions.goodbye_instructions(reason.value))
+
+    async def _record_end(self, reason: EndReason) -> None:
+        self.state.end_reason = reason
+        try:
+            await lifecycle.finish_call(self.services, self.state.call_id, end_reason=reason)
+        except Exception:
+            log.exception("could not record the end of the call", extra=self._log)
+
+    async def _hang_up(
+        self, reason: EndReason, *, wait_for_playout: bool = True, transfer_to: str | None = None
+    ) -> None:
+        if wait_for_playout:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(PLAYOUT_TIMEOUT):
+                    await self._played_out.wait()
+        self.turns.flush()
+        carrier = self.services.carrier
+        try:
+            if transfer_to:
+                await carrier.transfer(self.state.call_sid, transfer_to)
+            else:
+                # Record first: the carrier ending the stream must not win the race to set it.
+                await self._record_end(reason)
+                await carrier.hang_up(self.state.call_sid)
+        except Exception:
+            log.exception("carrier could not end the call", extra=self._log)
+        if transfer_to:
+            await self._record_end(reason)
+        self._finish()
+
+    async def _fail_unavailable(self) -> None:
+        """The voice AI is gone: apologise, hang up, keep what was said."""
+        state = self.state
+        await self.voice.close()
+        # The agent's words already queued at Twilio finish playing; the apology follows them.
+        state.active_response = None
+        for chunk in apology_chunks():
+            name = state.playback.forwarded("apology", 0, b64_len(chunk))
+            self._played_out.clear()
+            await self.stream.send_media(chunk)
+            await self.stream.send_mark(name)
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(apology_seconds() + 2):
+                await self._played_out.wait()
+        await self._hang_up(EndReason.ai_unavailable, wait_for_playout=False)
+
+    async def _watchdog(self) -> None:
+        state = self.state
+        stall = self.settings.realtime_stall_seconds
+        started = time.monotonic()
+        while not self._done.is_set():
+            await asyncio.sleep(min(0.25, stall / 4))  # a timer, not a wait for an event
+            now = time.monotonic()
+            waiting = state.awaiting_response_since is not None or state.active_response
+            if waiting and not self._ending_started and now - state.last_event_at > stall:
+                log.error(
+                    "voice engine silent for %.1f s", now - state.last_event_at, extra=self._log
+                )
+                self._start_ending(self._fail_unavailable())
+            if now - started > self.settings.max_call_seconds and state.goodbye is None:
+                await self._wind_up(EndReason.time_limit)
+
+    # --- transcript and live view -------------------------------------------------------
+
+    def _update_played_out(self) -> None:
+        state = self.state
+        if not state.playback.has_pending and state.active_response is None:
+            self._played_out.set()
+            if self.turns.speaking == "agent":
+                self.turns.set_speaking(None)
 
 
 async def run_call_bridge(stream: MediaStream, services: Services) -> None:
-    async for _message in stream.incoming():
-        pass
+    """Bridge one started media stream until the call ends; registered while it runs."""
+    voice: VoiceSession
+    try:
+        voice = services.voice_factory()
+    except VoiceConnectError as exc:
+        voice = UnavailableVoiceSession(str(exc))
+    bridge = CallBridge(stream, services, voice)
+    services.active_bridges[stream.call_id] = bridge
+    try:
+        await bridge.run()
+    finally:
+        services.active_bridges.pop(stream.call_id, None)

@@ -33,7 +33,7 @@ def serve_in_thread(app: FastAPI, port: int | None = None) -> Iterator[RunningSe
     """Run `app` with uvicorn (lifespan on) until the block exits."""
     port = port or free_port()
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", ws="websockets"
+        app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", ws="websockets-sansio"
     )
     server = uvicorn.Server(config)
     running = RunningServer(app=app, port=port, server=server)

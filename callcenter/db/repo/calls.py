@@ -55,7 +55,7 @@ def get_call_by_sid(*, session: Session, call_sid: str) -> Call | None:
 
 def find_call(*, session: Session, ref: str) -> Call | None:
     """Look a call up by our numeric id or by Twilio's CallSid."""
-    if ref.isdigit():
+    if ref.isascii() and ref.isdigit():  # "²".isdigit() is True, int("²") fails
         return get_call(session=session, call_id=int(ref))
     return get_call_by_sid(session=session, call_sid=ref)
 
@@ -105,7 +105,7 @@ def list_calls(
                 col(Call.from_number).contains(digits),
                 col(Call.to_number).contains(digits),
             ]
-        if q.strip().isdigit():
+        if q.strip().isascii() and q.strip().isdigit():
             clauses.append(col(Call.id) == int(q.strip()))
         query = query.where(or_(*clauses))
     sort_columns = {

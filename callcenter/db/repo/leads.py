@@ -1,11 +1,13 @@
 """Queries on leads and their notes."""
 
+from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import ColumnElement, or_, update
 from sqlmodel import Session, col, select
 
-from callcenter.db.models import Call, Lead, LeadNote
+from callcenter.db.models import Call, Lead, LeadNote, OutboxMessage
 from callcenter.db.repo.paging import Page, paginate
 
 
@@ -24,6 +26,37 @@ def list_leads(
     offset: int = 0,
 ) -> Page[Lead]:
     """Filter, search (name, email, phone, business, need) and page the leads, newest first."""
+    query = _filtered(status=status, q=q, since=since, until=until)
+    return paginate(session, query, limit=limit, offset=offset)
+
+
+def iter_leads(
+    *,
+    session: Session,
+    status: str | None = None,
+    q: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    batch: int = 500,
+) -> Iterator[Lead]:
+    """Every lead matching the filters, newest first, fetched in batches (for exports)."""
+    query = _filtered(status=status, q=q, since=since, until=until)
+    offset = 0
+    while True:
+        rows = list(session.exec(query.limit(batch).offset(offset)).all())
+        yield from rows
+        if len(rows) < batch:
+            return
+        offset += batch
+
+
+def _filtered(
+    *,
+    status: str | None,
+    q: str | None,
+    since: datetime | None,
+    until: datetime | None,
+) -> Any:
     query = select(Lead)
     if status:
         query = query.where(Lead.status == status)
@@ -42,8 +75,7 @@ def list_leads(
                 col(Lead.need).ilike(needle),
             )
         )
-    query = query.order_by(col(Lead.created_at).desc(), col(Lead.id).desc())
-    return paginate(session, query, limit=limit, offset=offset)
+    return query.order_by(col(Lead.created_at).desc(), col(Lead.id).desc())
 
 
 def list_notes(*, session: Session, lead_id: int) -> list[LeadNote]:
@@ -58,3 +90,31 @@ def list_notes(*, session: Session, lead_id: int) -> list[LeadNote]:
 def list_lead_calls(*, session: Session, lead_id: int) -> list[Call]:
     query = select(Call).where(Call.lead_id == lead_id).order_by(col(Call.started_at).desc())
     return list(session.exec(query).all())
+
+
+def find_lead_by_contact(
+    *, session: Session, email: str | None, phones: list[str], exclude_id: int | None = None
+) -> Lead | None:
+    """The oldest lead with this (normalised) email or one of these E.164 phones."""
+    clauses: list[ColumnElement[bool]] = []
+    if email:
+        clauses.append(col(Lead.email) == email)
+    if phones:
+        clauses.append(col(Lead.phone).in_(phones))
+    if not clauses:
+        return None
+    query = select(Lead).where(or_(*clauses))
+    if exclude_id is not None:
+        query = query.where(col(Lead.id) != exclude_id)
+    return session.exec(query.order_by(col(Lead.id))).first()
+
+
+def move_lead_references(*, session: Session, from_id: int, to_id: int) -> None:
+    """Point every call, note and outbox row of one lead at another (before a merge)."""
+    session.flush()
+    session.exec(update(Call).where(col(Call.lead_id) == from_id).values(lead_id=to_id))
+    session.exec(update(LeadNote).where(col(LeadNote.lead_id) == from_id).values(lead_id=to_id))
+    session.exec(
+        update(OutboxMessage).where(col(OutboxMessage.lead_id) == from_id).values(lead_id=to_id)
+    )
+    session.expire_all()

@@ -35,3 +35,6 @@ class Carrier(Protocol):
 
     async def transfer(self, call_sid: str, to: str) -> None:
         """Redirect a live call to `to` with `<Dial>`."""
+
+    async def say_and_hang_up(self, call_sid: str, message: str) -> None:
+        """Redirect a live call to speak `message` (e.g. a voicemail), then hang up."""

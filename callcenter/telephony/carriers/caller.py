@@ -12,7 +12,7 @@ class CallerLine(Protocol):
     async def say(self, audio: bytes) -> None:
         """Send `audio` in 20 ms frames at real-time pace; returns when all of it was sent."""
 
-    async def hear(self, timeout: float | None = None) -> bytes | None:
+    async def hear(self, timeout: float | None = None) -> bytes | None:  # noqa: ASYNC109
         """The next chunk of agent audio as it plays; b"" on timeout; None once the call ended."""
 
     async def press(self, digit: str) -> None:

@@ -1,0 +1,48 @@
+"""The Reflex app: mounts the core API, registers the dashboard pages and the live sink."""
+
+import contextlib
+from collections.abc import AsyncIterator
+
+import reflex as rx
+
+from callcenter.api import create_api
+from callcenter.config import get_settings
+from callcenter.ui import runtime
+from callcenter.ui.live.sink import SINK_NAME, LiveSink
+from callcenter.ui.routes import register_pages
+
+# The core (webhooks, media stream, REST, workers); Reflex serves it on the same port.
+core = create_api()
+runtime.set_core(core)
+if get_settings().ui_test_hooks:
+    from callcenter.ui.test_hooks import router as test_router
+
+    core.include_router(test_router)
+
+app = rx.App(api_transformer=core)
+register_pages(app)
+
+
+@contextlib.asynccontextmanager
+async def core_lifespan() -> AsyncIterator[None]:
+    """Run the core's own lifespan (migrations, bootstrap, workers): Reflex mounts the core
+    inside its ASGI app, and a mounted app's lifespan is not run by Starlette."""
+    async with core.router.lifespan_context(core):
+        yield
+
+
+@contextlib.asynccontextmanager
+async def live_sink() -> AsyncIterator[None]:
+    """Feed every CallEvent of this process into the shared live state."""
+    hub = runtime.services().hub
+    sink = LiveSink(app)
+    hub.add_sink(SINK_NAME, sink)
+    try:
+        await sink.reconcile()
+        yield
+    finally:
+        hub.remove_sink(SINK_NAME)
+
+
+app.register_lifespan_task(core_lifespan)
+app.register_lifespan_task(live_sink)

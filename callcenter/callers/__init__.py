@@ -1,0 +1,1 @@
+"""Synthetic callers that speak real audio (flite voices) for demos, tests and benchmarks."""

@@ -1,0 +1,76 @@
+"""The do-not-call list over REST: list, add and remove numbers (API token or dashboard login)."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Response, status
+from pydantic import BaseModel, Field
+
+from callcenter.db.models import DoNotCall
+from callcenter.db.repo import dnc as dnc_repo
+from callcenter.rest.deps import ApiPrincipal, SessionDep, SettingsDep
+from callcenter.rest.schemas import page_json
+
+router = APIRouter(prefix="/api", tags=["do-not-call"])
+
+
+class DoNotCallIn(BaseModel):
+    number: str = Field(min_length=3, max_length=40)
+    reason: str | None = Field(default=None, max_length=300)
+
+
+def dnc_json(row: DoNotCall) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "number": row.number,
+        "reason": row.reason,
+        "source": row.source,
+        "created_at": row.created_at.isoformat(),
+    }
+
+
+def _normalize(raw: str, region: str) -> str:
+    try:
+        return dnc_repo.normalize_number(raw, default_region=region)
+    except ValueError as exc:
+        raise HTTPException(status_code=422, detail=f"number: {exc}") from None
+
+
+@router.get("/do-not-call")
+def list_do_not_call(
+    session: SessionDep,
+    _auth: ApiPrincipal,
+    q: Annotated[str | None, Query(max_length=40)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    page = dnc_repo.list_entries(session=session, q=q, limit=limit, offset=offset)
+    return page_json(page, dnc_json)
+
+
+@router.post("/do-not-call", status_code=status.HTTP_201_CREATED)
+def add_do_not_call(
+    body: DoNotCallIn,
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: ApiPrincipal,
+) -> dict[str, Any]:
+    """201 with the entry; 200 when the number was already listed."""
+    number = _normalize(body.number, settings.caller_id_region)
+    source = "dashboard" if principal.startswith("user:") else "api"
+    row, created = dnc_repo.add_entry(
+        session=session, number=number, source=source, reason=body.reason
+    )
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return dnc_json(row)
+
+
+@router.delete("/do-not-call/{number}", status_code=status.HTTP_204_NO_CONTENT)
+def remove_do_not_call(
+    number: str, session: SessionDep, settings: SettingsDep, _auth: ApiPrincipal
+) -> Response:
+    e164 = _normalize(number, settings.caller_id_region)
+    if not dnc_repo.remove_entry(session=session, number=e164):
+        raise HTTPException(status_code=404, detail=f"{e164} is not on the do-not-call list")
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,1 @@
+"""Small functions returning components, shared by the pages."""

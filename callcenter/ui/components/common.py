@@ -1,0 +1,103 @@
+"""Page headings, stat tiles, badges, empty states and skeletons used across pages."""
+
+import reflex as rx
+
+STATUS_COLORS = {
+    "queued": "gray",
+    "ringing": "amber",
+    "in-progress": "green",
+    "completed": "blue",
+    "busy": "orange",
+    "failed": "red",
+    "no-answer": "orange",
+    "canceled": "gray",
+    "new": "blue",
+    "contacted": "amber",
+    "qualified": "violet",
+    "won": "green",
+    "lost": "gray",
+}
+
+
+def page_header(
+    title: str | rx.Var[str], subtitle: str | rx.Var[str] = "", *actions: rx.Component
+) -> rx.Component:
+    return rx.flex(
+        rx.vstack(
+            rx.heading(title, size="7"),
+            rx.cond(subtitle != "", rx.text(subtitle, size="2", color=rx.color("gray", 11))),
+            spacing="1",
+        ),
+        rx.spacer(),
+        rx.hstack(*actions, spacing="2", wrap="wrap"),
+        width="100%",
+        align="end",
+        wrap="wrap",
+        gap="3",
+        margin_bottom="1.5rem",
+    )
+
+
+def status_badge(status: rx.Var[str] | str) -> rx.Component:
+    return rx.match(
+        status,
+        *[
+            (name, rx.badge(name, color_scheme=color, variant="soft"))
+            for name, color in STATUS_COLORS.items()
+        ],
+        rx.badge(status, variant="soft"),
+    )
+
+
+def stat_tile(
+    label: str | rx.Var[str], value: rx.Var | str, hint: rx.Var | str = ""
+) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.text(label, size="1", weight="medium", color=rx.color("gray", 11)),
+            rx.text(value, size="6", weight="bold"),
+            rx.text(hint, size="1", color=rx.color("gray", 10)),
+            spacing="1",
+        ),
+        width="100%",
+    )
+
+
+def empty_state(icon: str, title: str, hint: str | rx.Component) -> rx.Component:
+    return rx.center(
+        rx.vstack(
+            rx.icon(icon, size=36, color=rx.color("gray", 9)),
+            rx.text(title, weight="medium", size="3"),
+            rx.text(hint, size="2", color=rx.color("gray", 11), text_align="center")
+            if isinstance(hint, str)
+            else hint,
+            align="center",
+            spacing="2",
+            max_width="28rem",
+        ),
+        padding="3rem 1rem",
+        width="100%",
+        border=f"1px dashed {rx.color('gray', 6)}",
+        border_radius="var(--radius-4)",
+    )
+
+
+def skeleton_rows(count: int = 5, height: str = "2.25rem") -> rx.Component:
+    return rx.vstack(
+        *[rx.skeleton(rx.box(height=height, width="100%"), loading=True) for _ in range(count)],
+        spacing="2",
+        width="100%",
+    )
+
+
+def section(title: str, *children: rx.Component, **props) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading(title, size="4"),
+            *children,
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+        **props,
+    )

@@ -1,0 +1,34 @@
+"""Display formatting shared by pages: phone numbers, durations, timestamps."""
+
+from datetime import datetime
+
+import phonenumbers
+
+
+def phone_display(number: str | None) -> str:
+    """`+15551234567` → `+1 555-123-4567`; anything unparseable is shown as given."""
+    if not number:
+        return "unknown"
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return number
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def duration(seconds: int | float | None) -> str:
+    if seconds is None:
+        return "—"
+    seconds = int(round(seconds))
+    minutes, secs = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def timestamp(value: datetime | None) -> str:
+    """A compact UTC timestamp for tables: `2026-11-28 05:31`."""
+    return value.strftime("%Y-%m-%d %H:%M") if value else "—"
+
+
+def clock(value: datetime | None) -> str:
+    return value.strftime("%H:%M:%S") if value else ""

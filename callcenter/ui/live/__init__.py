@@ -1,0 +1,1 @@
+"""Live calls in every browser: a shared Reflex state fed by the core's live hub."""

@@ -1,0 +1,105 @@
+"""Building live-call cards from the database (the state only ever holds these shapes)."""
+
+import dataclasses
+from datetime import datetime
+
+from sqlmodel import Session
+
+from callcenter.db.models import Call, CallDirection
+from callcenter.db.repo import calls as calls_repo
+from callcenter.db.repo import leads as leads_repo
+from callcenter.db.repo import transcripts as transcripts_repo
+from callcenter.db.session import session_scope
+from callcenter.ui.format import phone_display
+
+MAX_TURNS_PER_CARD = 200
+MAX_ACTIVITY = 25
+
+
+@dataclasses.dataclass
+class LiveTurn:
+    key: str = ""
+    role: str = ""
+    text: str = ""
+    interrupted: bool = False
+    at: str = ""
+
+
+@dataclasses.dataclass
+class LiveCard:
+    """One call in progress, as every browser sees it."""
+
+    id: int = 0
+    number: str = ""
+    direction: str = ""
+    status: str = ""
+    started_at: str = ""
+    lead_name: str = ""
+    lead_summary: str = ""
+    speaking: str = ""
+    turns: list[LiveTurn] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass
+class Activity:
+    """One line of the recent-activity feed."""
+
+    key: str = ""
+    call_id: int = 0
+    text: str = ""
+    at: str = ""
+    time: str = ""
+
+
+def other_party(call: Call) -> str:
+    number = call.from_number if call.direction == CallDirection.inbound else call.to_number
+    return phone_display(number)
+
+
+def _iso(value: datetime | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def card_for(session: Session, call: Call, *, speaking: str = "") -> LiveCard:
+    assert call.id is not None
+    lead = leads_repo.get_lead(session=session, lead_id=call.lead_id) if call.lead_id else None
+    summary = ""
+    if lead is not None:
+        summary = " · ".join(p for p in (lead.business_type, lead.email, lead.need) if p)
+    turns = transcripts_repo.list_turns(session=session, call_id=call.id)[-MAX_TURNS_PER_CARD:]
+    return LiveCard(
+        id=call.id,
+        number=other_party(call),
+        direction=call.direction.value,
+        status=call.status.value,
+        started_at=_iso(call.answered_at or call.started_at),
+        lead_name=(lead.name or "") if lead else "",
+        lead_summary=summary,
+        speaking=speaking,
+        turns=[
+            LiveTurn(
+                key=f"{t.id}",
+                role=t.role,
+                text=t.text,
+                interrupted=t.interrupted,
+                at=_iso(t.started_at),
+            )
+            for t in turns
+        ],
+    )
+
+
+def load_card(call_id: int, *, speaking: str = "") -> tuple[LiveCard | None, bool]:
+    """The card for a call, and whether the call is still in progress."""
+    with session_scope() as session:
+        call = calls_repo.get_call(session=session, call_id=call_id)
+        if call is None:
+            return None, False
+        return card_for(session, call, speaking=speaking), call.ended_at is None and (
+            call.status.value in ("queued", "ringing", "in-progress")
+        )
+
+
+def load_active_cards() -> list[LiveCard]:
+    with session_scope() as session:
+        return [card_for(session, call) for call in calls_repo.list_active_calls(session=session)]

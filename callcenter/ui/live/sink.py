@@ -1,0 +1,96 @@
+"""The live sink: applies each `CallEvent` from the core's hub to the shared live state."""
+
+import asyncio
+import logging
+from typing import Any
+
+import reflex as rx
+
+from callcenter.live.events import CallEvent
+from callcenter.ui.live.cards import Activity, LiveCard, LiveTurn, load_active_cards, load_card
+from callcenter.ui.live.state import LIVE_TOKEN, LiveState
+
+log = logging.getLogger(__name__)
+
+SINK_NAME = "dashboard"
+
+
+def _speaker(data: dict[str, Any]) -> str:
+    who = data.get("who", data.get("speaker", data.get("role")))
+    return str(who) if who else ""
+
+
+def _turn_from(event: CallEvent) -> LiveTurn | None:
+    data = event.data
+    if not data.get("text"):
+        return None
+    key = data.get("turn_key") or data.get("id") or f"{data.get('role')}-{data.get('started_at')}"
+    return LiveTurn(
+        key=str(key),
+        role=str(data.get("role", "")),
+        text=str(data["text"]),
+        interrupted=bool(data.get("interrupted", False)),
+        at=str(data.get("started_at") or event.at.isoformat()),
+    )
+
+
+def _activity(event: CallEvent, card: LiveCard | None) -> Activity | None:
+    who = card.number if card else f"call {event.call_id}"
+    if event.kind == "call_started":
+        verb = "Calling" if card and card.direction == "outbound" else "Incoming call from"
+        text = f"{verb} {who}"
+    elif event.kind == "call_ended":
+        reason = event.data.get("end_reason") or event.data.get("status") or "ended"
+        text = f"Call with {who} ended ({str(reason).replace('_', ' ')})"
+    elif event.kind == "lead_updated" and card and card.lead_name:
+        text = f"Lead captured: {card.lead_name} ({who})"
+    else:
+        return None
+    return Activity(
+        key=f"{event.kind}-{event.call_id}-{event.at.timestamp()}",
+        call_id=event.call_id,
+        text=text,
+        at=event.at.isoformat(),
+        time=event.at.strftime("%H:%M:%S"),
+    )
+
+
+class LiveSink:
+    """Subscribed to the hub; writes through `app.modify_state` so every browser updates."""
+
+    def __init__(self, app: rx.App) -> None:
+        self._app = app
+
+    def _token(self) -> rx.BaseStateToken:
+        return rx.BaseStateToken(ident=LIVE_TOKEN, cls=LiveState)
+
+    async def __call__(self, event: CallEvent) -> None:
+        turn = _turn_from(event) if event.kind == "turn" else None
+        if event.kind == "speaking":
+            async with self._app.modify_state(self._token()) as root:
+                live = await root.get_state(LiveState)
+                live._set_speaking(event.call_id, _speaker(event.data))
+            return
+        if turn is not None:
+            async with self._app.modify_state(self._token()) as root:
+                live = await root.get_state(LiveState)
+                if live._add_turn(event.call_id, turn):
+                    return
+        # Anything else (or a turn for a card not shown yet): read the call as committed.
+        card, active = await asyncio.to_thread(load_card, event.call_id)
+        async with self._app.modify_state(self._token()) as root:
+            live = await root.get_state(LiveState)
+            if card is not None and active and event.kind != "call_ended":
+                live._put_card(card)
+            else:
+                live._drop_card(event.call_id)
+            item = _activity(event, card)
+            if item is not None:
+                live._note(item)
+
+    async def reconcile(self) -> None:
+        """Make the shared list match the calls in progress in the database."""
+        cards = await asyncio.to_thread(load_active_cards)
+        async with self._app.modify_state(self._token()) as root:
+            live = await root.get_state(LiveState)
+            live._replace_all(cards)

@@ -1,0 +1,217 @@
+"""`/calls/[call_id]`: metadata, status timeline, transcript as a chat, the lead, call back."""
+
+import asyncio
+from typing import Any
+
+import reflex as rx
+
+from callcenter.ui import runtime
+from callcenter.ui.components.common import (
+    empty_state,
+    page_header,
+    section,
+    skeleton_rows,
+    status_badge,
+)
+from callcenter.ui.components.transcript import chat_bubble
+from callcenter.ui.pages.calls_data import CallDetail, load_call_detail
+from callcenter.ui.state.auth import AuthState
+
+
+def call_id_from_path(path: str) -> int:
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    return int(last) if last.isdigit() else 0
+
+
+class CallDetailState(AuthState):
+    detail: rx.Field[CallDetail] = rx.field(default_factory=CallDetail)
+    loading: rx.Field[bool] = rx.field(True)
+    action_error: rx.Field[str] = rx.field("")
+    callback_id: rx.Field[int] = rx.field(0)
+    calling_back: rx.Field[bool] = rx.field(False)
+
+    @rx.event
+    async def on_load(self):
+        if await self.current_user() is None:
+            return self.login_redirect()
+        self.loading = True
+        self.action_error = ""
+        self.callback_id = 0
+        call_id = call_id_from_path(self.router.url.path)
+        self.detail = await asyncio.to_thread(load_call_detail, call_id)
+        self.loading = False
+
+    @rx.event
+    async def call_back(self):
+        from callcenter.telephony.guardrails import GuardrailRefusal
+        from callcenter.telephony.outbound import InvalidNumber, place_call
+
+        user = await self.current_user()
+        if user is None:
+            yield self.login_redirect()
+            return
+        if not user.is_manager:
+            self.action_error = "Only managers can place calls."
+            return
+        self.calling_back = True
+        self.action_error = ""
+        yield
+        try:
+            call = await place_call(
+                services=runtime.services(),
+                to=self.detail.dial_number,
+                lead_id=self.detail.lead_id or None,
+            )
+        except InvalidNumber as exc:
+            self.action_error = f"Invalid number: {exc}"
+        except GuardrailRefusal as exc:
+            self.action_error = f"Call refused: {exc.detail}"
+        else:
+            self.callback_id = call.id or 0
+        finally:
+            self.calling_back = False
+
+
+def _meta(label: str, value: Any) -> rx.Component:
+    return rx.vstack(
+        rx.text(label, size="1", color=rx.color("gray", 11)),
+        rx.text(
+            rx.cond(value != "", value, "—"), size="2", weight="medium", word_break="break-all"
+        ),
+        spacing="0",
+    )
+
+
+def _timeline_item(entry: Any) -> rx.Component:
+    return rx.hstack(
+        rx.text(entry.at, size="1", color=rx.color("gray", 10), min_width="4.5rem"),
+        status_badge(entry.status),
+        rx.text(entry.detail, size="1", color=rx.color("gray", 11)),
+        align="center",
+        spacing="2",
+    )
+
+
+def _turn(turn: Any) -> rx.Component:
+    return chat_bubble(turn.role, turn.text, turn.at, turn.interrupted)
+
+
+def _lead_card() -> rx.Component:
+    d: Any = CallDetailState.detail
+    return section(
+        "Lead",
+        rx.cond(
+            d.lead_id > 0,
+            rx.vstack(
+                _meta("Name", d.lead_name),
+                _meta("Email", d.lead_email),
+                _meta("Phone", d.lead_phone),
+                _meta("Business", d.lead_business),
+                _meta("Need", d.lead_need),
+                rx.link("Open lead", href="/leads/" + d.lead_id.to_string()),
+                spacing="2",
+            ),
+            rx.text("No lead was captured on this call.", size="2", color=rx.color("gray", 11)),
+        ),
+    )
+
+
+def _body() -> rx.Component:
+    d: Any = CallDetailState.detail
+    return rx.vstack(
+        page_header(
+            "Call with " + d.number,
+            d.direction + " call · started " + d.started,
+            rx.link(rx.button("All calls", variant="soft"), href="/calls"),
+            rx.button(
+                rx.icon("phone-outgoing", size=16),
+                "Call back",
+                on_click=CallDetailState.call_back,
+                loading=CallDetailState.calling_back,
+                disabled=~CallDetailState.is_manager,
+            ),
+        ),
+        rx.cond(
+            CallDetailState.action_error != "",
+            rx.callout(
+                CallDetailState.action_error, icon="circle-alert", color_scheme="red", role="alert"
+            ),
+        ),
+        rx.cond(
+            CallDetailState.callback_id > 0,
+            rx.callout(
+                rx.link(
+                    "Calling back — watch it live",
+                    href="/live?call=" + CallDetailState.callback_id.to_string(),
+                ),
+                icon="phone-call",
+                color_scheme="green",
+            ),
+        ),
+        rx.grid(
+            rx.vstack(
+                section(
+                    "Transcript",
+                    rx.cond(
+                        d.turns.length() > 0,
+                        rx.vstack(rx.foreach(d.turns, _turn), spacing="2", width="100%"),
+                        rx.text(
+                            "Nothing was said on this call.", size="2", color=rx.color("gray", 11)
+                        ),
+                    ),
+                ),
+                width="100%",
+                grid_column=rx.breakpoints(initial="span 1", lg="span 2"),
+            ),
+            rx.vstack(
+                section(
+                    "Details",
+                    rx.grid(
+                        rx.vstack(
+                            rx.text("Status", size="1", color=rx.color("gray", 11)),
+                            status_badge(d.status),
+                            spacing="1",
+                        ),
+                        _meta("End reason", d.end_reason),
+                        _meta("Duration", d.duration),
+                        _meta("Answered by", d.answered_by),
+                        _meta("From", d.from_number),
+                        _meta("To", d.to_number),
+                        _meta("Ended", d.ended),
+                        _meta("Call SID", d.call_sid),
+                        columns="2",
+                        spacing="3",
+                    ),
+                    rx.cond(
+                        d.error != "", rx.callout(d.error, color_scheme="red", icon="circle-alert")
+                    ),
+                ),
+                _lead_card(),
+                section(
+                    "Status timeline",
+                    rx.vstack(rx.foreach(d.timeline, _timeline_item), spacing="2"),
+                ),
+                spacing="3",
+                width="100%",
+            ),
+            columns=rx.breakpoints(initial="1", lg="3"),
+            spacing="3",
+            width="100%",
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
+def call_detail_page() -> rx.Component:
+    return rx.cond(
+        CallDetailState.loading,
+        skeleton_rows(8, "3rem"),
+        rx.cond(
+            CallDetailState.detail.found,  # type: ignore[attr-defined]
+            _body(),
+            empty_state(
+                "phone-off", "Call not found", "It may have been removed. Go back to Calls."
+            ),
+        ),
+    )

@@ -1,0 +1,283 @@
+"""`/calls`: the call history, with filters and search held in the URL, paged on the server."""
+
+import asyncio
+from dataclasses import asdict
+from typing import Any
+
+import reflex as rx
+
+from callcenter.ui.components.common import empty_state, page_header, skeleton_rows, status_badge
+from callcenter.ui.pages.calls_data import PAGE_SIZE, SORTS, CallFilters, CallRow, load_calls
+from callcenter.ui.state.auth import AuthState
+
+ANY = "any"
+
+
+class CallsState(AuthState):
+    status: rx.Field[str] = rx.field("")
+    direction: rx.Field[str] = rx.field("")
+    since: rx.Field[str] = rx.field("")
+    until: rx.Field[str] = rx.field("")
+    has_lead: rx.Field[str] = rx.field("")
+    q: rx.Field[str] = rx.field("")
+    sort: rx.Field[str] = rx.field("-started_at")
+    page: rx.Field[int] = rx.field(1)
+    rows: rx.Field[list[CallRow]] = rx.field(default_factory=list)
+    total: rx.Field[int] = rx.field(0)
+    loading: rx.Field[bool] = rx.field(True)
+
+    @rx.var
+    def page_count(self) -> int:
+        return max(1, (self.total + PAGE_SIZE - 1) // PAGE_SIZE)
+
+    @rx.var
+    def showing(self) -> str:
+        if not self.total:
+            return "No calls"
+        first = (self.page - 1) * PAGE_SIZE + 1
+        return f"{first}–{min(self.total, first + PAGE_SIZE - 1)} of {self.total}"
+
+    def _filters(self) -> CallFilters:
+        return CallFilters(
+            status=self.status,
+            direction=self.direction,
+            since=self.since,
+            until=self.until,
+            has_lead=self.has_lead,
+            q=self.q,
+            sort=self.sort,
+            page=self.page,
+        )
+
+    @rx.event
+    async def on_load(self):
+        if await self.current_user() is None:
+            return self.login_redirect()
+        filters = CallFilters.from_query(dict(self.router.url.query_parameters))
+        for key, value in asdict(filters).items():
+            setattr(self, key, value)
+        self.loading = True
+        return CallsState.load
+
+    @rx.event
+    async def load(self):
+        result = await asyncio.to_thread(load_calls, self._filters())
+        self.rows, self.total = result.rows, result.total
+        self.loading = False
+
+    def _navigate(self, **changes: str | int):
+        filters = self._filters()
+        for key, value in changes.items():
+            setattr(filters, key, value)
+        if "page" not in changes:
+            filters.page = 1
+        query = filters.query_string()
+        return rx.redirect(f"/calls?{query}" if query else "/calls", replace=True)
+
+    @rx.event
+    def set_filter(self, name: str, value: str):
+        if name not in ("status", "direction", "has_lead", "sort", "since", "until"):
+            return None
+        return self._navigate(**{name: "" if value == ANY else value})
+
+    @rx.event
+    def search(self, form: dict[str, str]):
+        return self._navigate(q=(form.get("q") or "").strip())
+
+    @rx.event
+    def clear(self):
+        return rx.redirect("/calls", replace=True)
+
+    @rx.event
+    def go_page(self, page: int):
+        return self._navigate(page=max(1, min(page, self.page_count)))
+
+    @rx.event
+    def open_call(self, call_id: int):
+        return rx.redirect(f"/calls/{call_id}")
+
+
+def _select(
+    name: str, label: str, value: rx.Var[str] | str, options: list[tuple[str, str]]
+) -> rx.Component:
+    return rx.vstack(
+        rx.text(label, size="1", weight="medium"),
+        rx.select.root(
+            rx.select.trigger(aria_label=label, min_width="8.5rem"),
+            rx.select.content(*[rx.select.item(text, value=key) for key, text in options]),
+            value=rx.cond(value == "", ANY, value),
+            on_change=lambda v: CallsState.set_filter(name, v),
+        ),
+        spacing="1",
+    )
+
+
+def _date(name: str, label: str, value: rx.Var[str] | str) -> rx.Component:
+    return rx.vstack(
+        rx.el.label(label, html_for=f"calls-{name}", font_size="0.75rem", font_weight="500"),
+        rx.input(
+            id=f"calls-{name}",
+            type="date",
+            value=value,
+            on_change=lambda v: CallsState.set_filter(name, v),
+        ),
+        spacing="1",
+    )
+
+
+def filters_bar() -> rx.Component:
+    return rx.flex(
+        rx.form(
+            rx.vstack(
+                rx.el.label("Search", html_for="calls-q", font_size="0.75rem", font_weight="500"),
+                rx.hstack(
+                    rx.input(
+                        id="calls-q",
+                        name="q",
+                        type="search",
+                        placeholder="Number, lead name or words said",
+                        default_value=CallsState.q,
+                        key=CallsState.q,
+                        min_width="16rem",
+                    ),
+                    rx.button("Search", type="submit", variant="soft"),
+                ),
+                spacing="1",
+            ),
+            on_submit=CallsState.search,
+            reset_on_submit=False,
+        ),
+        _select(
+            "status",
+            "Status",
+            CallsState.status,
+            [
+                (ANY, "Any status"),
+                ("in-progress", "In progress"),
+                ("ringing", "Ringing"),
+                ("completed", "Completed"),
+                ("no-answer", "No answer"),
+                ("busy", "Busy"),
+                ("failed", "Failed"),
+                ("canceled", "Canceled"),
+                ("queued", "Queued"),
+            ],
+        ),
+        _select(
+            "direction",
+            "Direction",
+            CallsState.direction,
+            [(ANY, "Both"), ("inbound", "Inbound"), ("outbound", "Outbound")],
+        ),
+        _select(
+            "has_lead",
+            "Lead",
+            CallsState.has_lead,
+            [(ANY, "Any"), ("yes", "With a lead"), ("no", "Without a lead")],
+        ),
+        _date("since", "From", CallsState.since),
+        _date("until", "To", CallsState.until),
+        _select("sort", "Sort", CallsState.sort, list(SORTS.items())),
+        rx.button("Clear", variant="ghost", on_click=CallsState.clear, align_self="end"),
+        gap="3",
+        wrap="wrap",
+        align="end",
+        width="100%",
+        margin_bottom="1rem",
+    )
+
+
+def _row(row: Any) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.link(row.number, href="/calls/" + row.id.to_string(), weight="medium")),
+        rx.table.cell(rx.text(row.direction, size="2")),
+        rx.table.cell(status_badge(row.status)),
+        rx.table.cell(rx.text(row.started, size="2")),
+        rx.table.cell(rx.text(row.duration, size="2")),
+        rx.table.cell(rx.text(row.lead_name, size="2")),
+        rx.table.cell(rx.text(row.end_reason, size="2", color=rx.color("gray", 11))),
+        on_click=CallsState.open_call(row.id),
+        cursor="pointer",
+        _hover={"background": rx.color("gray", 3)},
+    )
+
+
+def calls_table() -> rx.Component:
+    return rx.cond(
+        CallsState.loading,
+        skeleton_rows(8),
+        rx.cond(
+            CallsState.rows.length() > 0,
+            rx.box(
+                rx.table.root(
+                    rx.table.header(
+                        rx.table.row(
+                            *[
+                                rx.table.column_header_cell(h)
+                                for h in (
+                                    "Number",
+                                    "Direction",
+                                    "Status",
+                                    "Started (UTC)",
+                                    "Duration",
+                                    "Lead",
+                                    "Ended",
+                                )
+                            ]
+                        )
+                    ),
+                    rx.table.body(rx.foreach(CallsState.rows, _row)),
+                    variant="surface",
+                    width="100%",
+                ),
+                overflow_x="auto",
+                width="100%",
+            ),
+            empty_state(
+                "phone-off",
+                "No calls match",
+                "Clear the filters, place a call from the Dashboard, or run "
+                "`python -m callcenter seed-demo` to load demo calls.",
+            ),
+        ),
+    )
+
+
+def pager() -> rx.Component:
+    return rx.hstack(
+        rx.text(CallsState.showing, size="2", color=rx.color("gray", 11)),
+        rx.spacer(),
+        rx.button(
+            "Previous",
+            variant="soft",
+            disabled=CallsState.page <= 1,
+            on_click=CallsState.go_page(CallsState.page - 1),
+        ),
+        rx.text(
+            "Page ",
+            CallsState.page.to_string(),
+            " of ",
+            CallsState.page_count.to_string(),
+            size="2",
+        ),
+        rx.button(
+            "Next",
+            variant="soft",
+            disabled=CallsState.page >= CallsState.page_count,
+            on_click=CallsState.go_page(CallsState.page + 1),
+        ),
+        width="100%",
+        align="center",
+        margin_top="1rem",
+    )
+
+
+def calls_page() -> rx.Component:
+    return rx.vstack(
+        page_header("Calls", "Every call, newest first. Filters live in the URL: share the link."),
+        filters_bar(),
+        calls_table(),
+        pager(),
+        spacing="0",
+        width="100%",
+    )

@@ -1,0 +1,213 @@
+"""Rows for the calls list and the call detail, read through `db/repo/calls.py`."""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
+
+from callcenter.db.repo import calls as calls_repo
+from callcenter.db.repo import leads as leads_repo
+from callcenter.db.repo import transcripts as transcripts_repo
+from callcenter.db.session import session_scope
+from callcenter.ui.format import clock, duration, phone_display, timestamp
+from callcenter.ui.live.cards import other_party
+
+PAGE_SIZE = 25
+SORTS = {
+    "-started_at": "Newest first",
+    "started_at": "Oldest first",
+    "-duration": "Longest first",
+    "duration": "Shortest first",
+    "status": "Status",
+}
+
+
+@dataclass
+class CallFilters:
+    status: str = ""
+    direction: str = ""
+    since: str = ""  # YYYY-MM-DD
+    until: str = ""  # YYYY-MM-DD (inclusive)
+    has_lead: str = ""  # "", "yes", "no"
+    q: str = ""
+    sort: str = "-started_at"
+    page: int = 1
+
+    @classmethod
+    def from_query(cls, params: dict[str, str]) -> "CallFilters":
+        page = params.get("page", "1")
+        sort = params.get("sort", "-started_at")
+        return cls(
+            status=params.get("status", ""),
+            direction=params.get("direction", ""),
+            since=params.get("since", ""),
+            until=params.get("until", ""),
+            has_lead=params.get("has_lead", ""),
+            q=params.get("q", ""),
+            sort=sort if sort in SORTS else "-started_at",
+            page=int(page) if page.isdigit() and int(page) > 0 else 1,
+        )
+
+    def query_string(self) -> str:
+        pairs = {
+            "status": self.status,
+            "direction": self.direction,
+            "since": self.since,
+            "until": self.until,
+            "has_lead": self.has_lead,
+            "q": self.q.strip(),
+            "sort": "" if self.sort == "-started_at" else self.sort,
+            "page": "" if self.page == 1 else str(self.page),
+        }
+        return urlencode({k: v for k, v in pairs.items() if v})
+
+
+@dataclass
+class CallRow:
+    id: int = 0
+    number: str = ""
+    direction: str = ""
+    status: str = ""
+    started: str = ""
+    duration: str = ""
+    lead_name: str = ""
+    end_reason: str = ""
+
+
+@dataclass
+class CallsPage:
+    rows: list[CallRow]
+    total: int
+
+
+def parse_day(value: str) -> datetime | None:
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def load_calls(filters: CallFilters) -> CallsPage:
+    since = parse_day(filters.since)
+    until = parse_day(filters.until)
+    with session_scope() as session:
+        page = calls_repo.list_calls(
+            session=session,
+            status=filters.status or None,
+            direction=filters.direction or None,
+            q=filters.q or None,
+            since=since,
+            until=until + timedelta(days=1) if until else None,
+            has_lead={"yes": True, "no": False}.get(filters.has_lead),
+            sort=filters.sort,
+            limit=PAGE_SIZE,
+            offset=(filters.page - 1) * PAGE_SIZE,
+        )
+        lead_ids = {c.lead_id for c in page.items if c.lead_id}
+        names = {}
+        for lead_id in lead_ids:
+            lead = leads_repo.get_lead(session=session, lead_id=lead_id)
+            names[lead_id] = (lead.name or lead.email or "Unnamed") if lead else ""
+        rows = [
+            CallRow(
+                id=c.id or 0,
+                number=other_party(c),
+                direction=c.direction.value,
+                status=c.status.value,
+                started=timestamp(c.started_at),
+                duration=duration(c.duration_seconds),
+                lead_name=names.get(c.lead_id, "") if c.lead_id else "",
+                end_reason=(c.end_reason.value.replace("_", " ") if c.end_reason else ""),
+            )
+            for c in page.items
+        ]
+        return CallsPage(rows=rows, total=page.total)
+
+
+@dataclass
+class TimelineEntry:
+    status: str = ""
+    detail: str = ""
+    at: str = ""
+
+
+@dataclass
+class ChatTurn:
+    role: str = ""
+    text: str = ""
+    at: str = ""
+    interrupted: bool = False
+
+
+@dataclass
+class CallDetail:
+    found: bool = False
+    id: int = 0
+    number: str = ""
+    dial_number: str = ""
+    from_number: str = ""
+    to_number: str = ""
+    direction: str = ""
+    status: str = ""
+    end_reason: str = ""
+    answered_by: str = ""
+    error: str = ""
+    started: str = ""
+    ended: str = ""
+    duration: str = ""
+    call_sid: str = ""
+    lead_id: int = 0
+    lead_name: str = ""
+    lead_email: str = ""
+    lead_phone: str = ""
+    lead_business: str = ""
+    lead_need: str = ""
+    timeline: list[TimelineEntry] = field(default_factory=list)
+    turns: list[ChatTurn] = field(default_factory=list)
+
+
+def load_call_detail(call_id: int) -> CallDetail:
+    with session_scope() as session:
+        call = calls_repo.get_call(session=session, call_id=call_id)
+        if call is None or call.id is None:
+            return CallDetail()
+        lead = leads_repo.get_lead(session=session, lead_id=call.lead_id) if call.lead_id else None
+        events = calls_repo.list_status_events(session=session, call_id=call.id)
+        turns = transcripts_repo.list_turns(session=session, call_id=call.id)
+        dial = call.from_number if call.direction.value == "inbound" else call.to_number
+        return CallDetail(
+            found=True,
+            id=call.id,
+            number=other_party(call),
+            dial_number=dial,
+            from_number=phone_display(call.from_number),
+            to_number=phone_display(call.to_number),
+            direction=call.direction.value,
+            status=call.status.value,
+            end_reason=call.end_reason.value.replace("_", " ") if call.end_reason else "",
+            answered_by=call.answered_by or "",
+            error=call.error_message or "",
+            started=timestamp(call.started_at) + " UTC",
+            ended=timestamp(call.ended_at) + " UTC" if call.ended_at else "",
+            duration=duration(call.duration_seconds),
+            call_sid=call.call_sid or "",
+            lead_id=lead.id or 0 if lead else 0,
+            lead_name=(lead.name or "") if lead else "",
+            lead_email=(lead.email or "") if lead else "",
+            lead_phone=(lead.phone or "") if lead else "",
+            lead_business=(lead.business_type or "") if lead else "",
+            lead_need=(lead.need or "") if lead else "",
+            timeline=[
+                TimelineEntry(
+                    status=e.status,
+                    detail=" · ".join(p for p in (e.answered_by, e.detail, e.source) if p),
+                    at=clock(e.occurred_at),
+                )
+                for e in events
+            ],
+            turns=[
+                ChatTurn(
+                    role=t.role, text=t.text, at=clock(t.started_at), interrupted=t.interrupted
+                )
+                for t in turns
+            ],
+        )

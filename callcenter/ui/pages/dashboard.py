@@ -1,0 +1,347 @@
+"""`/`: stats, charts, the live activity feed and the make-call form."""
+
+import asyncio
+
+import phonenumbers
+import reflex as rx
+
+from callcenter.config import get_settings
+from callcenter.ui import runtime
+from callcenter.ui.components.common import page_header, section, skeleton_rows, stat_tile
+from callcenter.ui.live.state import LIVE_TOKEN, LiveState
+from callcenter.ui.pages.dashboard_data import PERIODS, LeadOption, Tile, load_dashboard
+from callcenter.ui.state.auth import AuthState
+
+
+def check_number(raw: str, region: str) -> tuple[bool, str]:
+    """Validate as the user types: (valid, message). Empty input is not an error yet."""
+    text = raw.strip()
+    if not text:
+        return False, ""
+    try:
+        parsed = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return False, "Not a phone number yet: use a full number like +1 555 123 4567."
+    if not phonenumbers.is_valid_number(parsed):
+        return False, "This is not a valid phone number."
+    pretty = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return True, f"Will dial {pretty}"
+
+
+class DashboardState(AuthState):
+    period: rx.Field[str] = rx.field("7d")
+    loading: rx.Field[bool] = rx.field(True)
+    tiles: rx.Field[list[Tile]] = rx.field(default_factory=list)
+    per_day: rx.Field[list[dict[str, str | int]]] = rx.field(default_factory=list)
+    outcomes: rx.Field[list[dict[str, str | int]]] = rx.field(default_factory=list)
+    funnel: rx.Field[list[dict[str, str | int]]] = rx.field(default_factory=list)
+    lead_options: rx.Field[list[LeadOption]] = rx.field(default_factory=list)
+
+    phone: rx.Field[str] = rx.field("")
+    phone_ok: rx.Field[bool] = rx.field(False)
+    phone_hint: rx.Field[str] = rx.field("")
+    lead_id: rx.Field[str] = rx.field("")
+    placing: rx.Field[bool] = rx.field(False)
+    call_error: rx.Field[str] = rx.field("")
+    placed_call_id: rx.Field[int] = rx.field(0)
+
+    @rx.event
+    async def on_load(self):
+        if await self.current_user() is None:
+            return self.login_redirect()
+        live = await self.get_state(LiveState)
+        await live._link_to(LIVE_TOKEN)
+        return DashboardState.refresh
+
+    @rx.event
+    async def refresh(self):
+        self.loading = True
+        yield
+        data = await asyncio.to_thread(load_dashboard, self.period)
+        self.tiles, self.per_day = data.tiles, data.per_day
+        self.outcomes, self.funnel = data.outcomes, data.funnel
+        self.lead_options = data.leads
+        self.loading = False
+
+    @rx.event
+    def set_period(self, period: str | list[str]):
+        if isinstance(period, str) and period in PERIODS:
+            self.period = period
+            return DashboardState.refresh
+
+    @rx.event
+    def set_phone(self, value: str):
+        self.phone = value
+        self.call_error = ""
+        self.phone_ok, self.phone_hint = check_number(value, get_settings().caller_id_region)
+
+    @rx.event
+    def set_lead(self, value: str):
+        self.lead_id = "" if value == "none" else value
+
+    @rx.event
+    async def place_call(self):
+        from callcenter.telephony.guardrails import GuardrailRefusal
+        from callcenter.telephony.outbound import InvalidNumber, place_call
+
+        self.call_error = ""
+        self.placed_call_id = 0
+        user = await self.current_user()
+        if user is None:
+            yield self.login_redirect()
+            return
+        if not user.is_manager:
+            self.call_error = "Only managers can place calls."
+            return
+        self.placing = True
+        yield
+        try:
+            call = await place_call(
+                services=runtime.services(),
+                to=self.phone.strip(),
+                lead_id=int(self.lead_id) if self.lead_id else None,
+            )
+        except InvalidNumber as exc:
+            self.call_error = f"Invalid number: {exc}"
+        except GuardrailRefusal as exc:
+            self.call_error = f"Call refused: {exc.detail}"
+        else:
+            if call.status.value == "failed":
+                self.call_error = f"The call failed: {call.error_message or 'carrier error'}"
+            self.placed_call_id = call.id or 0
+        finally:
+            self.placing = False
+
+
+def _period_picker() -> rx.Component:
+    return rx.segmented_control.root(
+        *[rx.segmented_control.item(label, value=key) for key, label in PERIODS.items()],
+        value=DashboardState.period,
+        on_change=DashboardState.set_period,
+    )
+
+
+def _tiles() -> rx.Component:
+    return rx.cond(
+        DashboardState.loading & (DashboardState.tiles.length() == 0),
+        rx.grid(
+            *[rx.skeleton(rx.box(height="5.5rem"), loading=True) for _ in range(7)],
+            columns=rx.breakpoints(initial="2", sm="3", lg="4", xl="7"),
+            spacing="3",
+            width="100%",
+        ),
+        rx.grid(
+            rx.foreach(DashboardState.tiles, lambda t: stat_tile(t.label, t.value, t.hint)),
+            columns=rx.breakpoints(initial="2", sm="3", lg="4", xl="7"),
+            spacing="3",
+            width="100%",
+        ),
+    )
+
+
+def _charts() -> rx.Component:
+    per_day = rx.recharts.bar_chart(
+        rx.recharts.cartesian_grid(stroke_dasharray="3 3"),
+        rx.recharts.x_axis(data_key="day"),
+        rx.recharts.y_axis(allow_decimals=False),
+        rx.recharts.graphing_tooltip(),
+        rx.recharts.legend(),
+        rx.recharts.bar(data_key="calls", fill=rx.color("accent", 8), name="Calls"),
+        rx.recharts.bar(data_key="answered", fill=rx.color("green", 8), name="Answered"),
+        rx.recharts.bar(data_key="leads", fill=rx.color("violet", 8), name="Leads"),
+        data=DashboardState.per_day,
+        height=260,
+        width="100%",
+    )
+    outcomes = rx.recharts.bar_chart(
+        rx.recharts.x_axis(type_="number", allow_decimals=False),
+        rx.recharts.y_axis(data_key="outcome", type_="category", width=110),
+        rx.recharts.graphing_tooltip(),
+        rx.recharts.bar(data_key="calls", fill=rx.color("accent", 8), name="Calls"),
+        data=DashboardState.outcomes,
+        layout="vertical",
+        height=260,
+        width="100%",
+    )
+    funnel = rx.recharts.bar_chart(
+        rx.recharts.x_axis(data_key="stage", interval=0),
+        rx.recharts.y_axis(allow_decimals=False),
+        rx.recharts.graphing_tooltip(),
+        rx.recharts.bar(data_key="leads", fill=rx.color("violet", 8), name="Leads"),
+        data=DashboardState.funnel,
+        height=260,
+        width="100%",
+    )
+    return rx.vstack(
+        section("Calls per day", per_day),
+        rx.grid(
+            section(
+                "Outcomes",
+                rx.cond(
+                    DashboardState.outcomes.length() > 0,
+                    outcomes,
+                    rx.text("No calls in this period yet.", size="2"),
+                ),
+            ),
+            section("Lead funnel", funnel),
+            columns=rx.breakpoints(initial="1", md="2"),
+            spacing="3",
+            width="100%",
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
+def make_call_form() -> rx.Component:
+    return section(
+        "Make a call",
+        rx.form(
+            rx.vstack(
+                rx.el.label(
+                    "Phone number", html_for="call-phone", font_weight="500", font_size="0.9rem"
+                ),
+                rx.input(
+                    id="call-phone",
+                    name="phone",
+                    type="tel",
+                    placeholder="+1 555 123 4567",
+                    value=DashboardState.phone,
+                    on_change=DashboardState.set_phone,
+                    width="100%",
+                    auto_complete="off",
+                ),
+                rx.cond(
+                    DashboardState.phone_hint != "",
+                    rx.text(
+                        DashboardState.phone_hint,
+                        size="1",
+                        color=rx.cond(
+                            DashboardState.phone_ok, rx.color("green", 11), rx.color("amber", 11)
+                        ),
+                    ),
+                ),
+                rx.el.label(
+                    "Lead (optional)", html_for="call-lead", font_weight="500", font_size="0.9rem"
+                ),
+                rx.select.root(
+                    rx.select.trigger(placeholder="No lead", id="call-lead", width="100%"),
+                    rx.select.content(
+                        rx.select.item("No lead", value="none"),
+                        rx.foreach(
+                            DashboardState.lead_options,
+                            lambda o: rx.select.item(o.label, value=o.id),
+                        ),
+                    ),
+                    value=rx.cond(DashboardState.lead_id == "", "none", DashboardState.lead_id),
+                    on_change=DashboardState.set_lead,
+                ),
+                rx.button(
+                    rx.icon("phone-outgoing", size=16),
+                    "Call",
+                    type="submit",
+                    loading=DashboardState.placing,
+                    disabled=~DashboardState.is_manager,
+                    width="100%",
+                ),
+                rx.cond(
+                    ~DashboardState.is_manager,
+                    rx.text("Only managers can place calls.", size="1", color=rx.color("gray", 11)),
+                ),
+                rx.cond(
+                    DashboardState.call_error != "",
+                    rx.callout(
+                        DashboardState.call_error,
+                        icon="circle-alert",
+                        color_scheme="red",
+                        role="alert",
+                        width="100%",
+                    ),
+                ),
+                rx.cond(
+                    DashboardState.placed_call_id > 0,
+                    rx.callout(
+                        rx.hstack(
+                            rx.text("Call placed."),
+                            rx.link(
+                                "Watch it live",
+                                href="/live?call=" + DashboardState.placed_call_id.to_string(),
+                            ),
+                            rx.link(
+                                "details",
+                                href="/calls/" + DashboardState.placed_call_id.to_string(),
+                            ),
+                            spacing="2",
+                        ),
+                        icon="phone-call",
+                        color_scheme="green",
+                        width="100%",
+                    ),
+                ),
+                spacing="2",
+                width="100%",
+            ),
+            on_submit=lambda _form: DashboardState.place_call(),
+            reset_on_submit=False,
+        ),
+    )
+
+
+def activity_feed() -> rx.Component:
+    return section(
+        "Recent activity",
+        rx.cond(
+            LiveState.activity.length() > 0,
+            rx.vstack(
+                rx.foreach(
+                    LiveState.activity,
+                    lambda a: rx.hstack(
+                        rx.icon("dot", size=16, color=rx.color("accent", 9)),
+                        rx.link(a.text, href="/calls/" + a.call_id.to_string(), size="2"),
+                        rx.spacer(),
+                        rx.text(a.time, size="1", color=rx.color("gray", 10)),
+                        width="100%",
+                        align="center",
+                    ),
+                ),
+                spacing="1",
+                width="100%",
+                max_height="18rem",
+                overflow_y="auto",
+            ),
+            rx.text(
+                "Nothing yet. New calls, ended calls and captured leads appear here "
+                "as they happen.",
+                size="2",
+                color=rx.color("gray", 11),
+            ),
+        ),
+        rx.text(
+            LiveState.active_count.to_string() + " call(s) in progress — ",
+            rx.link("open Live", href="/live"),
+            size="2",
+        ),
+    )
+
+
+def dashboard_page() -> rx.Component:
+    return rx.vstack(
+        page_header("Dashboard", "Calls, leads and how the agent is doing.", _period_picker()),
+        _tiles(),
+        rx.grid(
+            rx.box(
+                rx.cond(
+                    DashboardState.loading & (DashboardState.per_day.length() == 0),
+                    skeleton_rows(6, "3rem"),
+                    _charts(),
+                ),
+                grid_column=rx.breakpoints(initial="span 1", lg="span 2"),
+            ),
+            rx.vstack(make_call_form(), activity_feed(), spacing="3", width="100%"),
+            columns=rx.breakpoints(initial="1", lg="3"),
+            spacing="3",
+            width="100%",
+        ),
+        spacing="4",
+        width="100%",
+    )

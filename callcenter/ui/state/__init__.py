@@ -1,0 +1,1 @@
+"""States shared by every page: who is signed in."""

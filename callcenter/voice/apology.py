@@ -1,0 +1,28 @@
+"""The pre-rendered apology the caller hears when the voice AI is unavailable."""
+
+import base64
+from functools import lru_cache
+from pathlib import Path
+
+from callcenter.telephony.protocol import MULAW_BYTES_PER_MS
+
+APOLOGY_PATH = Path(__file__).resolve().parents[2] / "assets" / "audio" / "apology.ulaw"
+CHUNK_BYTES = 8000  # one second per media message
+
+
+@lru_cache(maxsize=1)
+def apology_chunks() -> tuple[str, ...]:
+    """The apology as base64 μ-law chunks; a short silence if the file is missing."""
+    try:
+        audio = APOLOGY_PATH.read_bytes()
+    except OSError:
+        audio = b"\xff" * 1600
+    return tuple(
+        base64.b64encode(audio[i : i + CHUNK_BYTES]).decode("ascii")
+        for i in range(0, len(audio), CHUNK_BYTES)
+    )
+
+
+def apology_seconds() -> float:
+    total = sum(len(base64.b64decode(chunk)) for chunk in apology_chunks())
+    return total / MULAW_BYTES_PER_MS / 1000

@@ -1,0 +1,73 @@
+"""The agent's instructions: who it speaks for, the lead-qualification script, call openings."""
+
+from pathlib import Path
+
+from callcenter.config import Settings
+from callcenter.voice.session import SessionConfig
+
+DEFAULT_SCRIPT = """\
+You are the friendly phone assistant of {company}. You speak on a live phone call: keep every
+reply short (one or two sentences), natural and warm, and let the caller talk.
+
+Your goal is to understand what the caller needs and capture them as a sales lead:
+1. Ask for their name.
+2. Ask what kind of business they run.
+3. Ask what they need help with, and listen.
+4. Ask for the best email address to send information to, and spell it back to confirm it.
+5. Ask for a phone number if it differs from the one they are calling from.
+As soon as you learn any of these details, call save_lead_details with what you have; call it
+again when you learn more or when the caller corrects something. If the tool reports a problem
+with a value, politely ask the caller for it again.
+
+If the caller asks for a person, call transfer_to_human. When the conversation is over, thank
+the caller, say goodbye, and then call end_call. Never invent prices or promises; say that a
+member of the team will follow up. If the caller presses keys on the phone, you receive them as
+text like "[pressed 1]".
+"""
+
+INBOUND_GREETING = (
+    "Greet the caller now: say you are the assistant of {company} and ask how you can help."
+)
+OUTBOUND_OPENING = (
+    "The person you called has just answered. Introduce yourself as the assistant of {company}, "
+    "{addressee}, and explain in one sentence that you are calling because they showed interest "
+    "in {company}'s services and you would like to learn what they need. Then ask if now is a "
+    "good time."
+)
+GOODBYE = "Say a short, polite goodbye to the caller now ({why}). Do not ask anything else."
+
+
+def base_instructions(settings: Settings) -> str:
+    """AGENT_INSTRUCTIONS (text, or a path to a file) or the default script, for the company."""
+    custom = settings.agent_instructions
+    if custom:
+        path = Path(custom)
+        text = custom
+        if len(custom) < 1024 and "\n" not in custom:
+            try:
+                if path.is_file():
+                    text = path.read_text(encoding="utf-8")
+            except OSError:
+                text = custom
+        return text.replace("{company}", settings.company_name)
+    return DEFAULT_SCRIPT.format(company=settings.company_name)
+
+
+def opening_instructions(settings: Settings, config: SessionConfig) -> str:
+    """What the agent says first: a greeting (inbound) or an introduction (outbound)."""
+    company = settings.company_name
+    if config.direction == "outbound":
+        addressee = (
+            f"address them as {config.lead_name}" if config.lead_name else "greet them politely"
+        )
+        return OUTBOUND_OPENING.format(company=company, addressee=addressee)
+    return INBOUND_GREETING.format(company=company)
+
+
+def goodbye_instructions(why: str) -> str:
+    return GOODBYE.format(why=why)
+
+
+def dtmf_text(digit: str) -> str:
+    """How a key the caller pressed reaches the model."""
+    return f"[pressed {digit}]"

@@ -1,0 +1,246 @@
+"""`LocalVoiceSession`: the offline voice engine behind the same `VoiceSession` Protocol.
+
+It emits the same events as the Realtime provider, so the bridge, barge-in, transcripts,
+tools and leads work unchanged. Recognition and synthesis run in worker threads; the event
+loop only moves frames and events.
+"""
+
+import asyncio
+import base64
+import contextlib
+import itertools
+import json
+import logging
+import time
+from collections.abc import AsyncIterator
+
+from callcenter.config import Settings
+from callcenter.voice.providers.local import vocabulary
+from callcenter.voice.providers.local.asr import POOL
+from callcenter.voice.providers.local.dialog import Dialog, Turn
+from callcenter.voice.providers.local.listener import Heard, Listener
+from callcenter.voice.providers.local.tts import Synthesizer, chunks
+from callcenter.voice.session import (
+    AgentAudio,
+    AgentTranscript,
+    CallerSpeechStarted,
+    CallerSpeechStopped,
+    CallerTranscript,
+    ResponseDone,
+    ResponseStarted,
+    SessionClosed,
+    SessionConfig,
+    SessionReady,
+    ToolCall,
+    VoiceConnectError,
+    VoiceEvent,
+)
+
+log = logging.getLogger(__name__)
+
+SILENCE_TIMEOUT_S = 8.0
+AUDIO_LEAD_S = 1.0  # how far ahead of real time agent audio is sent (bounded for barge-in)
+_SYNTH = Synthesizer()
+_ids = itertools.count(1)
+
+
+def _new_id(prefix: str) -> str:
+    return f"{prefix}_local_{next(_ids)}"
+
+
+class LocalVoiceSession:
+    """One call's conversation with the offline engine (VAD, recogniser, dialog, espeak-ng)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        silence_timeout: float = SILENCE_TIMEOUT_S,
+        audio_lead: float = AUDIO_LEAD_S,
+    ) -> None:
+        self._settings = settings
+        self._silence_timeout = silence_timeout
+        self._audio_lead = audio_lead
+        self._events: asyncio.Queue[VoiceEvent] = asyncio.Queue()
+        self._audio_in: asyncio.Queue[str] = asyncio.Queue()
+        self._listener: Listener | None = None
+        self._dialog: Dialog | None = None
+        self._listen_task: asyncio.Task[None] | None = None
+        self._speak_task: asyncio.Task[None] | None = None
+        self._pending_tools: dict[str, str] = {}
+        self._follow_up: Turn | None = None
+        self._opened = False
+        self._closed = False
+        self._idle_since = time.monotonic()
+        self._caller_item = ""
+
+    # -- VoiceSession ----------------------------------------------------------------------
+
+    async def start(self, config: SessionConfig) -> None:
+        try:
+            recognizer = await asyncio.to_thread(POOL.acquire)
+        except Exception as exc:  # pocketsphinx model or grammar failure
+            raise VoiceConnectError(f"local recogniser unavailable: {exc}") from exc
+        self._listener = Listener(recognizer)
+        self._dialog = Dialog(
+            company=self._settings.company_name,
+            caller_number=config.caller_number,
+            direction=config.direction,
+            lead_name=config.lead_name,
+        )
+        self._listener.search = self._dialog.search
+        self._listen_task = asyncio.create_task(self._listen(), name="local-voice-listen")
+        self._emit(SessionReady())
+
+    async def send_audio(self, payload: str) -> None:
+        if not self._closed:
+            self._audio_in.put_nowait(payload)
+
+    async def events(self) -> AsyncIterator[VoiceEvent]:
+        while True:
+            event = await self._events.get()
+            yield event
+            if isinstance(event, SessionClosed):
+                return
+
+    async def request_response(self, instructions: str | None = None) -> None:
+        if self._dialog is None or self._closed:
+            return
+        if not self._opened:
+            self._opened = True
+            self._speak(self._dialog.opening())
+        elif self._follow_up is not None:
+            turn, self._follow_up = self._follow_up, None
+            self._speak(turn)
+
+    async def send_text(self, text: str) -> None:
+        """Typed input (DTMF digits) counts as the caller's answer to the current question."""
+        words = " ".join(_DIGIT_NAMES.get(ch, ch) for ch in text if not ch.isspace())
+        await self._answer(words)
+
+    async def send_tool_result(self, call_id: str, output: str) -> None:
+        name = self._pending_tools.pop(call_id, "")
+        if self._dialog is not None:
+            self._follow_up = self._dialog.on_tool_result(name, output) or self._follow_up
+
+    async def truncate(self, item_id: str, content_index: int, audio_end_ms: int) -> None:
+        self._stop_speaking()
+
+    async def cancel_response(self) -> None:
+        self._stop_speaking()
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        tasks = [t for t in (self._listen_task, self._speak_task) if t is not None]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        if self._listener is not None:
+            POOL.release(self._listener.recognizer)
+            self._listener = None
+        self._emit(SessionClosed("closed"))
+
+    # -- caller side -----------------------------------------------------------------------
+
+    async def _listen(self) -> None:
+        assert self._listener is not None
+        listener = self._listener
+        while True:
+            try:
+                payloads = [await asyncio.wait_for(self._audio_in.get(), timeout=0.5)]
+            except TimeoutError:
+                payloads = []
+            while not self._audio_in.empty():
+                payloads.append(self._audio_in.get_nowait())
+            if payloads:
+                for heard in await asyncio.to_thread(listener.process, payloads):
+                    await self._on_heard(heard)
+            await self._check_silence(listener)
+
+    async def _on_heard(self, heard: Heard) -> None:
+        if heard.kind == "started":
+            self._caller_item = _new_id("item")
+            self._stop_speaking()  # the caller talks over the agent: stop, like server VAD does
+            self._emit(CallerSpeechStarted(audio_start_ms=heard.at_ms, item_id=self._caller_item))
+            return
+        item = self._caller_item or _new_id("item")
+        self._emit(CallerSpeechStopped(audio_end_ms=heard.at_ms, item_id=item))
+        self._emit(CallerTranscript(item_id=item, text=heard.text, final=True))
+        self._caller_item = ""
+        await self._answer(heard.text)
+
+    async def _answer(self, text: str) -> None:
+        if self._dialog is None:
+            return
+        self._speak(self._dialog.on_utterance(text))
+
+    async def _check_silence(self, listener: Listener) -> None:
+        speaking = self._speak_task is not None and not self._speak_task.done()
+        if speaking or listener.in_speech or self._dialog is None or not self._opened:
+            return
+        if time.monotonic() - self._idle_since >= self._silence_timeout:
+            self._speak(self._dialog.on_silence())
+
+    # -- agent side ------------------------------------------------------------------------
+
+    def _speak(self, turn: Turn) -> None:
+        self._stop_speaking()
+        if self._listener is not None and self._dialog is not None:
+            self._listener.search = self._dialog.search
+            self._listener.hints = self._dialog.hints
+        self._idle_since = time.monotonic()
+        if not turn.say and not turn.tools:
+            return
+        self._speak_task = asyncio.create_task(self._respond(turn), name="local-voice-speak")
+
+    def _stop_speaking(self) -> None:
+        if self._speak_task is not None and not self._speak_task.done():
+            self._speak_task.cancel()
+
+    async def _respond(self, turn: Turn) -> None:
+        response_id, item_id = _new_id("resp"), _new_id("item")
+        self._emit(ResponseStarted(response_id))
+        sent = 0
+        audio = b""
+        try:
+            if turn.say:
+                audio = await asyncio.to_thread(_SYNTH.ulaw, turn.say)
+                self._emit(AgentTranscript(item_id, turn.say, final=False, response_id=response_id))
+                began = time.monotonic()
+                for piece in chunks(audio):
+                    ahead = sent / 8000 - (time.monotonic() - began)
+                    if ahead > self._audio_lead:
+                        await asyncio.sleep(ahead - self._audio_lead)  # pace: keep barge-in cheap
+                    payload = base64.b64encode(piece).decode("ascii")
+                    self._emit(AgentAudio(item_id, 0, payload, response_id=response_id))
+                    sent += len(piece)
+                self._emit(AgentTranscript(item_id, turn.say, final=True, response_id=response_id))
+                # The caller is idle only once the audio has had time to play out.
+                self._idle_since = began + len(audio) / 8000
+            self._emit_tools(turn, response_id)
+            self._emit(ResponseDone(response_id, "completed"))
+        except asyncio.CancelledError:
+            heard = turn.say[: int(len(turn.say) * sent / len(audio))] if audio else ""
+            self._emit(AgentTranscript(item_id, heard, final=True, response_id=response_id))
+            self._emit_tools(turn, response_id, saves_only=True)
+            self._emit(ResponseDone(response_id, "cancelled"))
+            self._idle_since = time.monotonic()
+            raise
+
+    def _emit_tools(self, turn: Turn, response_id: str, saves_only: bool = False) -> None:
+        for name, arguments in turn.tools:
+            if saves_only and name != "save_lead_details":
+                continue
+            call_id = _new_id("call")
+            self._pending_tools[call_id] = name
+            raw = json.dumps(arguments)
+            self._emit(ToolCall(call_id=call_id, name=name, arguments=arguments, raw_arguments=raw))
+
+    def _emit(self, event: VoiceEvent) -> None:
+        with contextlib.suppress(RuntimeError):
+            self._events.put_nowait(event)
+
+
+_DIGIT_NAMES = {value: key for key, value in vocabulary.DIGIT_WORDS.items() if key != "oh"}

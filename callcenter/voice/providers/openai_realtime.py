@@ -1,0 +1,169 @@
+"""OpenAI Realtime (GA) engine: the SDK connects; the audio path reads and writes raw JSON."""
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from openai import AsyncOpenAI, OpenAIError
+from websockets.exceptions import ConnectionClosed, InvalidStatus, WebSocketException
+
+from callcenter.config import Settings
+from callcenter.voice import realtime_events
+from callcenter.voice.session import (
+    SessionClosed,
+    SessionConfig,
+    SessionReady,
+    VoiceConnectError,
+    VoiceEvent,
+)
+from callcenter.voice.session_config import realtime_session
+
+log = logging.getLogger(__name__)
+
+CONNECT_TIMEOUT = 10.0
+_SEND_ERRORS = (ConnectionClosed, OpenAIError, WebSocketException, OSError)
+
+
+_clients: dict[tuple[str | None, str | None], AsyncOpenAI] = {}
+
+
+def shared_client(settings: Settings) -> AsyncOpenAI:
+    """One SDK client per key and base URL: only its websocket connect is used per call, and
+    building a client (TLS context, HTTP pool) costs tens of milliseconds of CPU."""
+    key = (settings.openai_api_key, settings.openai_base_url)
+    client = _clients.get(key)
+    if client is None:
+        client = _clients[key] = AsyncOpenAI(
+            api_key=settings.openai_api_key,
+            base_url=settings.openai_base_url or None,
+            max_retries=0,
+        )
+    return client
+
+
+def warm_up(settings: Settings) -> None:
+    """Import the SDK's realtime modules now rather than during the first call."""
+    shared_client(settings).realtime  # noqa: B018 - the property import is the point
+    import openai.lib._websocket  # noqa: F401
+
+
+class OpenAIRealtimeSession:
+    """One call's Realtime conversation (implements `VoiceSession`)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._conn: Any = None
+        self._closed = False
+        self._lost = False
+
+    async def start(self, config: SessionConfig) -> None:
+        """Connect, send `session.update`, and wait until the service accepted it."""
+        client = shared_client(self._settings)
+        # No `on_reconnecting`: a dropped session is never silently resumed (the call ends).
+        manager = client.realtime.connect(model=self._settings.openai_realtime_model)
+        try:
+            async with asyncio.timeout(CONNECT_TIMEOUT):
+                self._conn = await manager.enter()
+                await self._conn.session.update(session=realtime_session(self._settings, config))
+                await self._await_session_updated()
+        except VoiceConnectError:
+            await self.close()
+            raise
+        except InvalidStatus as exc:
+            await self.close()
+            raise VoiceConnectError(f"realtime refused: HTTP {exc.response.status_code}") from exc
+        except (TimeoutError, *_SEND_ERRORS) as exc:
+            await self.close()
+            raise VoiceConnectError(f"realtime unavailable: {type(exc).__name__}") from exc
+
+    async def _await_session_updated(self) -> None:
+        while True:
+            data = json.loads(await self._conn.recv_bytes())
+            kind = data.get("type")
+            if kind == "session.updated":
+                return
+            if kind == "error":
+                error = data.get("error") or {}
+                raise VoiceConnectError(f"realtime refused the session: {error.get('message')}")
+
+    async def events(self) -> AsyncIterator[VoiceEvent]:
+        yield SessionReady()
+        conn = self._conn
+        parse = realtime_events.parse
+        while True:
+            try:
+                raw = await conn.recv_bytes()
+            except ConnectionClosed as exc:
+                self._lost = not self._closed
+                code = exc.rcvd.code if exc.rcvd is not None else 1006
+                yield SessionClosed(reason="closed" if self._closed else f"dropped ({code})")
+                return
+            except (OpenAIError, OSError) as exc:
+                self._lost = not self._closed
+                yield SessionClosed(reason=f"dropped ({type(exc).__name__})")
+                return
+            event = parse(raw)
+            if event is not None:
+                yield event
+
+    async def send_audio(self, payload: str) -> None:
+        if self._closed or self._lost:
+            return
+        # Hot path: no SDK transform, one small JSON string per 20 ms frame.
+        text = '{"type":"input_audio_buffer.append","audio":' + json.dumps(payload) + "}"
+        try:
+            await self._conn.send_raw(text)
+        except _SEND_ERRORS:
+            self._lost = True
+
+    async def _send(self, event: dict[str, Any]) -> None:
+        if self._closed or self._lost or self._conn is None:
+            return
+        try:
+            await self._conn.send_raw(json.dumps(event))
+        except _SEND_ERRORS:
+            self._lost = True
+
+    async def request_response(self, instructions: str | None = None) -> None:
+        event: dict[str, Any] = {"type": "response.create"}
+        if instructions:
+            event["response"] = {"instructions": instructions}
+        await self._send(event)
+
+    async def send_text(self, text: str) -> None:
+        item = {
+            "type": "message",
+            "role": "user",
+            "content": [{"type": "input_text", "text": text}],
+        }
+        await self._send({"type": "conversation.item.create", "item": item})
+
+    async def send_tool_result(self, call_id: str, output: str) -> None:
+        item = {"type": "function_call_output", "call_id": call_id, "output": output}
+        await self._send({"type": "conversation.item.create", "item": item})
+
+    async def truncate(self, item_id: str, content_index: int, audio_end_ms: int) -> None:
+        await self._send(
+            {
+                "type": "conversation.item.truncate",
+                "item_id": item_id,
+                "content_index": content_index,
+                "audio_end_ms": audio_end_ms,
+            }
+        )
+
+    async def cancel_response(self) -> None:
+        await self._send({"type": "response.cancel"})
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(2):
+                    await conn.close()

@@ -1,0 +1,82 @@
+"""The agent's tools (same for every engine) and the lead-saving one's execution."""
+
+import asyncio
+import json
+import logging
+from typing import Any
+
+from callcenter.db.session import session_scope
+from callcenter.leads.capture import CaptureOutcome, save_lead_details
+from callcenter.voice.session import ToolSpec
+
+log = logging.getLogger(__name__)
+
+SAVE_LEAD_DETAILS = "save_lead_details"
+END_CALL = "end_call"
+TRANSFER_TO_HUMAN = "transfer_to_human"
+
+_text = {"type": "string"}
+
+TOOLS: list[ToolSpec] = [
+    ToolSpec(
+        name=SAVE_LEAD_DETAILS,
+        description=(
+            "Save what you learned about the caller as a sales lead. Call it whenever you learn "
+            "or the caller corrects a detail; pass only the fields you know."
+        ),
+        parameters={
+            "type": "object",
+            "properties": {
+                "name": {**_text, "description": "The caller's full name, without titles"},
+                "email": {**_text, "description": "Email address, as confirmed by the caller"},
+                "phone": {**_text, "description": "Phone number the caller gave"},
+                "business_type": {**_text, "description": "Their business, in their words"},
+                "need": {**_text, "description": "What they need help with"},
+            },
+            "additionalProperties": False,
+        },
+    ),
+    ToolSpec(
+        name=END_CALL,
+        description=(
+            "Hang up once the conversation is over and you have said goodbye. Your last words "
+            "finish playing before the line closes."
+        ),
+        parameters={
+            "type": "object",
+            "properties": {"reason": {**_text, "description": "Why the call is ending"}},
+            "required": ["reason"],
+            "additionalProperties": False,
+        },
+    ),
+    ToolSpec(
+        name=TRANSFER_TO_HUMAN,
+        description="Transfer the caller to a person on the team, when they ask for one.",
+        parameters={
+            "type": "object",
+            "properties": {"reason": {**_text, "description": "Why the caller wants a person"}},
+            "required": ["reason"],
+            "additionalProperties": False,
+        },
+    ),
+]
+
+
+def tool_output(ok: bool, message: str, **extra: Any) -> str:
+    """The `output` string of a `function_call_output` item."""
+    return json.dumps({"ok": ok, "message": message, **extra})
+
+
+def _save(call_id: int, arguments: dict[str, Any]) -> CaptureOutcome:
+    with session_scope() as session:
+        return save_lead_details(session=session, call_id=call_id, arguments=arguments)
+
+
+async def run_save_lead_details(call_id: int, arguments: dict[str, Any]) -> CaptureOutcome:
+    """Merge the fields into the call's lead in a worker thread (the audio loop never waits)."""
+    fields = {k: v for k, v in arguments.items() if isinstance(v, str) and v.strip()}
+    try:
+        return await asyncio.to_thread(_save, call_id, fields)
+    except Exception:
+        log.exception("saving lead details failed")
+        return CaptureOutcome(ok=False, message="The details could not be saved right now.")

@@ -1,0 +1,126 @@
+"""Transcript turns of one call: caller turns as transcribed, agent turns as actually heard."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from callcenter.db.types import utcnow
+from callcenter.live.events import CallEvent
+from callcenter.live.hub import LiveHub
+from callcenter.voice.playback import Playback, cut_at_word
+from callcenter.voice.transcript_writer import TranscriptWriter, Turn
+
+
+@dataclass(slots=True)
+class AgentTurn:
+    item_id: str
+    started_at: datetime
+    response_id: str = ""
+    text: str = ""
+    final: bool = False
+    interrupted: bool = False
+    fraction: float = 1.0  # of the item's audio the caller heard
+    written: bool = False
+
+
+@dataclass(slots=True)
+class TurnTracker:
+    """Decides when each turn is complete and hands it to the writer.
+
+    An agent turn is complete when its transcript is final and either its audio has all been
+    played (every mark echoed, response done) or the caller cut it off. Turns are ordered by
+    when their speech started, not by when their transcript arrived."""
+
+    call_id: int
+    writer: TranscriptWriter
+    hub: LiveHub
+    playback: Playback
+    agent: dict[str, AgentTurn] = field(default_factory=dict)
+    caller_started: dict[str, datetime] = field(default_factory=dict)
+    done_responses: set[str] = field(default_factory=set)
+    speaking: str | None = None
+
+    def agent_turn(self, item_id: str, response_id: str = "") -> AgentTurn:
+        turn = self.agent.get(item_id)
+        if turn is None:
+            turn = self.agent[item_id] = AgentTurn(
+                item_id=item_id, started_at=utcnow(), response_id=response_id
+            )
+        return turn
+
+    def agent_text(self, item_id: str, text: str, *, final: bool, response_id: str) -> None:
+        turn = self.agent_turn(item_id, response_id)
+        if final:
+            turn.text, turn.final = text, True
+            self.maybe_finish(item_id)
+        elif not turn.final:
+            turn.text += text
+
+    def interrupted(self, item_id: str, played: int, sent: int) -> None:
+        turn = self.agent.get(item_id)
+        if turn is not None:
+            turn.interrupted = True
+            turn.fraction = played / sent if sent else 0.0
+            self.maybe_finish(item_id)
+
+    def response_done(self, response_id: str) -> None:
+        self.done_responses.add(response_id)
+        for turn in list(self.agent.values()):
+            if turn.response_id == response_id:
+                self.maybe_finish(turn.item_id)
+
+    def maybe_finish(self, item_id: str) -> None:
+        turn = self.agent.get(item_id)
+        if turn is None or turn.written or not turn.final:
+            return
+        if not turn.interrupted:
+            if turn.response_id and turn.response_id not in self.done_responses:
+                return
+            if self.playback.pending_for(item_id):
+                return
+        self._write_agent(turn)
+
+    def _write_agent(self, turn: AgentTurn) -> None:
+        turn.written = True
+        text = cut_at_word(turn.text, turn.fraction) if turn.interrupted else turn.text
+        self.write("agent", turn.item_id, text, turn.started_at, interrupted=turn.interrupted)
+
+    def flush(self) -> None:
+        """The call is over: keep every agent turn, cut to what was heard if not all played."""
+        for turn in self.agent.values():
+            if turn.written:
+                continue
+            audio = self.playback.items.get(turn.item_id)
+            if audio is not None and audio.sent and not turn.interrupted:
+                heard = min(audio.played, audio.sent) / audio.sent
+                if heard < 1:
+                    turn.interrupted, turn.fraction = True, heard
+            self._write_agent(turn)
+
+    def caller_speech_started(self, item_id: str) -> None:
+        self.caller_started.setdefault(item_id, utcnow())
+        self.set_speaking("caller")
+
+    def caller_text(self, item_id: str, text: str) -> None:
+        started = self.caller_started.pop(item_id, None) or utcnow()
+        self.write("caller", item_id, text, started)
+
+    def write(
+        self, role: str, key: str, text: str, started_at: datetime, *, interrupted: bool = False
+    ) -> None:
+        self.writer.add(
+            Turn(
+                call_id=self.call_id,
+                key=f"{role}:{key}",
+                role=role,
+                text=text,
+                started_at=started_at,
+                interrupted=interrupted,
+            )
+        )
+
+    def set_speaking(self, who: str | None) -> None:
+        """Publish who is speaking now (`caller`, `agent` or None) when it changes."""
+        if self.speaking == who:
+            return
+        self.speaking = who
+        self.hub.publish(CallEvent(kind="speaking", call_id=self.call_id, data={"who": who}))

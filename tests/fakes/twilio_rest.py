@@ -1,0 +1,133 @@
+"""A fake Twilio REST API on a real port: Twilio's paths, form bodies, JSON and error codes."""
+
+import base64
+import secrets
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from tests.support.app_server import serve_in_thread
+
+API_VERSION = "2010-04-01"
+
+
+@dataclass
+class FakeCall:
+    sid: str
+    account_sid: str
+    params: dict[str, list[str]]
+    status: str = "queued"
+    updates: list[dict[str, list[str]]] = field(default_factory=list)
+
+    def resource(self) -> dict[str, Any]:
+        return {
+            "sid": self.sid,
+            "account_sid": self.account_sid,
+            "to": self.params.get("To", [""])[0],
+            "from": self.params.get("From", [""])[0],
+            "status": self.status,
+            "direction": "outbound-api",
+            "api_version": API_VERSION,
+            "uri": f"/{API_VERSION}/Accounts/{self.account_sid}/Calls/{self.sid}.json",
+        }
+
+
+@dataclass
+class FakeTwilio:
+    """State of the fake: every request it got, the calls it holds, failures to inject."""
+
+    account_sid: str
+    auth_token: str
+    calls: dict[str, FakeCall] = field(default_factory=dict)
+    requests: list[tuple[str, str, dict[str, list[str]]]] = field(default_factory=list)
+    fail_create: tuple[int, int, str] | None = None  # (HTTP status, Twilio code, message)
+    base_url: str = ""
+    updated: threading.Event = field(default_factory=threading.Event)
+
+    def wait_for_update(self, sid: str, timeout: float = 10.0) -> list[dict[str, list[str]]]:
+        """The updates of call `sid`, once at least one has arrived."""
+        end = time.monotonic() + timeout
+        while not self.calls[sid].updates and time.monotonic() < end:
+            self.updated.wait(end - time.monotonic())
+            self.updated.clear()
+        return self.calls[sid].updates
+
+    def error(self, status: int, code: int, message: str) -> JSONResponse:
+        return JSONResponse(
+            {
+                "code": code,
+                "message": message,
+                "more_info": f"https://www.twilio.com/docs/errors/{code}",
+                "status": status,
+            },
+            status_code=status,
+        )
+
+
+def _app(state: FakeTwilio) -> FastAPI:
+    app = FastAPI()
+
+    async def _form(request: Request) -> dict[str, list[str]]:
+        form = await request.form()
+        out: dict[str, list[str]] = {}
+        for key, value in form.multi_items():
+            out.setdefault(key, []).append(str(value))
+        state.requests.append((request.method, request.url.path, out))
+        return out
+
+    def _authorised(request: Request, account: str) -> bool:
+        expected = base64.b64encode(f"{state.account_sid}:{state.auth_token}".encode()).decode()
+        return (
+            request.headers.get("authorization") == f"Basic {expected}"
+            and account == state.account_sid
+        )
+
+    @app.post(f"/{API_VERSION}/Accounts/{{account}}/Calls.json")
+    async def create_call(account: str, request: Request) -> JSONResponse:
+        params = await _form(request)
+        if not _authorised(request, account):
+            return state.error(401, 20003, "Authenticate")
+        if state.fail_create:
+            return state.error(*state.fail_create)
+        for required, code in (("To", 21201), ("From", 21213), ("Url", 21205)):
+            if not params.get(required):
+                return state.error(400, code, f"No '{required}' number is specified")
+        call = FakeCall(sid="CA" + secrets.token_hex(16), account_sid=account, params=params)
+        state.calls[call.sid] = call
+        return JSONResponse(call.resource(), status_code=201)
+
+    @app.post(f"/{API_VERSION}/Accounts/{{account}}/Calls/{{sid}}.json")
+    async def update_call(account: str, sid: str, request: Request) -> JSONResponse:
+        params = await _form(request)
+        if not _authorised(request, account):
+            return state.error(401, 20003, "Authenticate")
+        call = state.calls.get(sid.removesuffix(".json"))
+        if call is None or call.status == "completed":
+            return state.error(
+                404,
+                20404,
+                f"The requested resource /{API_VERSION}/Accounts/{account}/Calls/{sid}.json "
+                "was not found",
+            )
+        call.updates.append(params)
+        state.updated.set()
+        if params.get("Status") == ["completed"]:
+            call.status = "completed"
+        return JSONResponse(call.resource())
+
+    return app
+
+
+@contextmanager
+def fake_twilio_rest(account_sid: str, auth_token: str) -> Iterator[FakeTwilio]:
+    """Serve the fake on a free port; `state.base_url` goes into TWILIO_API_BASE_URL."""
+    state = FakeTwilio(account_sid=account_sid, auth_token=auth_token)
+    with serve_in_thread(_app(state)) as server:
+        state.base_url = server.base_url
+        yield state

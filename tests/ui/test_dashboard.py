@@ -1,0 +1,192 @@
+"""The dashboard in Chromium against the whole running app: sign-in, pages, roles, filters,
+notes, and live updates reaching two browsers (with the commit → DOM latency measured)."""
+
+import re
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.ui.conftest import MANAGER, REP, RunningApp
+from tests.ui.pages import Tab, open_tab, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture
+def manager(browser: Any, app_server: RunningApp) -> Tab:
+    tab = open_tab(browser, app_server)
+    sign_in(tab, *MANAGER)
+    return tab
+
+
+@pytest.fixture
+def rep(browser: Any, app_server: RunningApp) -> Tab:
+    tab = open_tab(browser, app_server)
+    sign_in(tab, *REP)
+    return tab
+
+
+def test_pages_redirect_to_login_and_sign_in_returns_there(browser: Any, app_server: RunningApp):
+    tab = open_tab(browser, app_server)
+    tab.goto("/leads")
+    tab.wait_for_path(r"/login\?next=")
+    tab.page.get_by_label("Email").fill(MANAGER[0])
+    tab.page.get_by_label("Password").fill("wrong-password")
+    tab.page.get_by_role("button", name="Sign in").click()
+    expect(tab.page.get_by_role("alert")).to_contain_text("Wrong email or password")
+    tab.page.get_by_label("Password").fill(MANAGER[1])
+    tab.page.get_by_role("button", name="Sign in").click()
+    tab.wait_for_path(r"/leads/?$")
+    expect(tab.page.get_by_role("heading", name="Leads")).to_be_visible()
+    assert tab.errors == []
+
+
+def test_every_page_renders_without_console_errors(manager: Tab, screenshots: Path):
+    page = manager.page
+    for label, heading in (
+        ("Dashboard", "Dashboard"),
+        ("Calls", "Calls"),
+        ("Leads", "Leads"),
+        ("Live", "Live"),
+    ):
+        page.get_by_role("link", name=label, exact=True).first.click()
+        expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+    manager.goto("/")
+    expect(page.get_by_text("Calls per day")).to_be_visible()
+    expect(page.locator(".recharts-bar-rectangle").first).to_be_visible()
+    page.screenshot(path=screenshots / "dashboard.png", full_page=True)
+    manager.goto("/calls")
+    expect(page.locator("tbody tr").first).to_be_visible()
+    page.screenshot(path=screenshots / "calls.png", full_page=True)
+    page.locator("tbody tr").first.get_by_role("link").click()
+    manager.wait_for_path(r"/calls/\d+")
+    expect(page.get_by_role("heading", name="Transcript")).to_be_visible()
+    page.screenshot(path=screenshots / "call-detail.png", full_page=True)
+    manager.goto("/leads")
+    expect(page.locator("tbody tr").first).to_be_visible()
+    page.screenshot(path=screenshots / "leads.png", full_page=True)
+    page.locator("tbody tr").first.get_by_role("link").click()
+    manager.wait_for_path(r"/leads/\d+")
+    expect(page.get_by_role("heading", name="Notes")).to_be_visible()
+    page.screenshot(path=screenshots / "lead-detail.png", full_page=True)
+    assert manager.errors == []
+
+
+def test_rep_cannot_place_calls(rep: Tab):
+    page = rep.page
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    expect(page.get_by_text("rep", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Call", exact=True)).to_be_disabled()
+    expect(page.get_by_text("Only managers can place calls.")).to_be_visible()
+    assert rep.errors == []
+
+
+def test_invalid_number_is_refused_with_an_alert(manager: Tab):
+    page = manager.page
+    field = page.get_by_label("Phone number")
+    field.fill("+1 555")
+    expect(page.get_by_text("This is not a valid phone number.")).to_be_visible()
+    page.get_by_role("button", name="Call", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("Invalid number")
+
+
+def test_calls_filters_and_search_live_in_the_url(manager: Tab):
+    page = manager.page
+    manager.goto("/calls?direction=outbound")
+    expect(page.locator("tbody tr").first).to_be_visible()
+    directions = page.locator("tbody tr td:nth-child(2)").all_inner_texts()
+    assert directions and set(directions) == {"outbound"}
+    search = page.get_by_label("Search")
+    search.fill("Maria Lopez")
+    search.press("Enter")
+    manager.wait_for_path(r"q=Maria")
+    expect(page.locator("tbody tr").first).to_contain_text("+1 415-555-0142")
+    assert "direction=outbound" in page.url
+    page.locator("tbody tr").first.get_by_role("link").click()
+    manager.wait_for_path(r"/calls/\d+")
+    expect(page.get_by_text("Maria Lopez").first).to_be_visible()
+    page.get_by_role("link", name="All calls").click()
+    manager.goto("/calls?q=no-such-words-anywhere")
+    expect(page.get_by_text("No calls match")).to_be_visible()
+    assert manager.errors == []
+
+
+def test_leads_search_and_add_a_note(manager: Tab):
+    page = manager.page
+    manager.goto("/leads")
+    search = page.get_by_label("Search")
+    search.fill("dental")
+    search.press("Enter")
+    manager.wait_for_path(r"/leads/?\?q=dental")
+    rows = page.locator("tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("James Carter")
+    rows.first.get_by_role("link").click()
+    manager.wait_for_path(r"/leads/\d+")
+    text = f"Called back at {time.strftime('%H:%M:%S')}, wants a demo"
+    page.get_by_label("Add a note").fill(text)
+    page.get_by_role("button", name="Add note").click()
+    note = page.locator(".cc-note").filter(has_text=text)
+    expect(note).to_be_visible()
+    expect(note).to_contain_text(MANAGER[0])
+    page.reload()
+    expect(page.locator(".cc-note").filter(has_text=text)).to_be_visible()
+    assert manager.errors == []
+
+
+_WATCH = """() => {
+  window.__seen = {};
+  const record = () => {
+    for (const el of document.querySelectorAll('.cc-turn-text')) {
+      const t = el.textContent;
+      if (!(t in window.__seen)) window.__seen[t] = performance.timeOrigin + performance.now();
+    }
+  };
+  new MutationObserver(record).observe(document.body, {childList: true, subtree: true,
+                                                        characterData: true});
+  record();
+}"""
+
+
+def test_two_browsers_see_the_same_live_turns(
+    browser: Any, app_server: RunningApp, screenshots: Path
+):
+    tabs = [open_tab(browser, app_server), open_tab(browser, app_server)]
+    for tab in tabs:
+        sign_in(tab, *MANAGER, start="/live")
+        expect(tab.page.get_by_role("heading", name="Live", exact=True)).to_be_visible()
+        tab.page.evaluate(_WATCH)
+    latencies: list[float] = []
+    call_id = None
+    with app_server.api() as api:
+        for i in range(20):
+            text = f"Live line {i} {time.monotonic_ns()}"
+            body: dict[str, Any] = {"text": text, "role": "caller" if i % 2 else "agent"}
+            if call_id is not None:
+                body["call_id"] = call_id
+            reply = api.post("/api/test/live-turn", json=body)
+            assert reply.status_code == 200, reply.text
+            call_id = reply.json()["call_id"]
+            committed = reply.json()["committed_ms"]
+            for tab in tabs:
+                expect(tab.page.locator(".cc-turn-text", has_text=text)).to_be_visible()
+                seen = tab.page.evaluate("t => window.__seen[t]", text)
+                latencies.append(seen - committed)
+    for tab in tabs:
+        card = tab.page.locator(f"#live-call-{call_id}")
+        expect(card).to_contain_text("+1 555-000-1111")
+        expect(card.locator(".cc-elapsed")).to_have_text(re.compile(r"\d+:\d\d"))
+        assert tab.errors == []
+    tabs[0].page.screenshot(path=screenshots / "live.png", full_page=True)
+    latencies.sort()
+    p95 = latencies[int(len(latencies) * 0.95) - 1]
+    median = statistics.median(latencies)
+    print(
+        f"\nlive turn commit → DOM over {len(latencies)} updates in 2 browsers: "
+        f"median {median:.0f} ms, p95 {p95:.0f} ms, max {latencies[-1]:.0f} ms"
+    )
+    assert p95 < 500, f"live updates too slow: p95 {p95:.0f} ms"

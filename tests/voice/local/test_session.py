@@ -1,0 +1,141 @@
+"""`LocalVoiceSession` with real audio: flite speech in, espeak speech and Realtime-style events out."""
+
+import asyncio
+import base64
+from collections.abc import AsyncIterator, Callable
+
+import pytest
+
+from callcenter.callers.render import render
+from callcenter.config import Settings
+from callcenter.voice.providers.local import LocalVoiceSession
+from callcenter.voice.session import (
+    AgentAudio,
+    AgentTranscript,
+    CallerSpeechStarted,
+    CallerSpeechStopped,
+    CallerTranscript,
+    ResponseDone,
+    ResponseStarted,
+    SessionConfig,
+    SessionReady,
+    ToolCall,
+    VoiceEvent,
+)
+
+pytestmark = pytest.mark.timeout(60)
+SILENCE = b"\xff" * 160
+
+
+class Recorder:
+    """Collects a session's events; `until` waits (bounded) for one matching a predicate."""
+
+    def __init__(self, session: LocalVoiceSession) -> None:
+        self.events: list[VoiceEvent] = []
+        self._changed = asyncio.Condition()
+        self._task = asyncio.create_task(self._pump(session.events()))
+
+    async def _pump(self, events: AsyncIterator[VoiceEvent]) -> None:
+        async for event in events:
+            async with self._changed:
+                self.events.append(event)
+                self._changed.notify_all()
+
+    async def until(self, match: Callable[[VoiceEvent], bool], timeout: float = 15) -> VoiceEvent:
+        async with asyncio.timeout(timeout), self._changed:
+            while True:
+                for event in self.events:
+                    if match(event):
+                        return event
+                await self._changed.wait()
+
+    def of(self, kind: type) -> list[VoiceEvent]:
+        return [e for e in self.events if isinstance(e, kind)]
+
+    async def close(self) -> None:
+        self._task.cancel()
+        await asyncio.gather(self._task, return_exceptions=True)
+
+
+async def _say(session: LocalVoiceSession, audio: bytes, trailing_silence_s: float = 1.0) -> None:
+    """Send audio as Twilio would, 20 ms per frame (faster than real time: VAD counts frames)."""
+    frames = [audio[i : i + 160] for i in range(0, len(audio), 160)]
+    frames += [SILENCE] * int(trailing_silence_s * 50)
+    for frame in frames:
+        await session.send_audio(base64.b64encode(frame).decode())
+        await asyncio.sleep(0)
+
+
+@pytest.fixture
+async def session(settings: Settings) -> AsyncIterator[tuple[LocalVoiceSession, Recorder]]:
+    voice = LocalVoiceSession(settings, audio_lead=30.0)
+    recorder = Recorder(voice)
+    await voice.start(SessionConfig(instructions="", caller_number="+14155550101"))
+    yield voice, recorder
+    await voice.close()
+    await recorder.close()
+
+
+async def test_the_agent_greets_with_audio_and_its_words(session) -> None:  # type: ignore[no-untyped-def]
+    voice, rec = session
+    await rec.until(lambda e: isinstance(e, SessionReady))
+    await voice.request_response()
+    done = await rec.until(lambda e: isinstance(e, ResponseDone))
+    assert isinstance(done, ResponseDone) and done.status == "completed"
+    audio = b"".join(base64.b64decode(e.payload) for e in rec.of(AgentAudio))  # type: ignore[attr-defined]
+    assert len(audio) > 8000  # more than a second of speech
+    started = rec.of(ResponseStarted)[0]
+    chunks = rec.of(AgentAudio)
+    assert all(c.response_id == started.response_id for c in chunks)  # type: ignore[attr-defined]
+    assert len({c.item_id for c in chunks}) == 1  # type: ignore[attr-defined]
+    final = [t for t in rec.of(AgentTranscript) if t.final]  # type: ignore[attr-defined]
+    assert final[0].text.startswith("Thanks for calling")
+
+
+async def test_the_caller_is_heard_and_answered(session) -> None:  # type: ignore[no-untyped-def]
+    voice, rec = session
+    await voice.request_response()
+    await rec.until(lambda e: isinstance(e, ResponseDone))
+    await _say(voice, render("my name is dana reyes", "kal"))
+    heard = await rec.until(lambda e: isinstance(e, CallerTranscript) and e.final)
+    assert isinstance(heard, CallerTranscript) and heard.text == "my name is dana reyes"
+    assert rec.of(CallerSpeechStarted) and rec.of(CallerSpeechStopped)
+    reply = await rec.until(
+        lambda e: isinstance(e, AgentTranscript) and e.final and "Dana" in e.text
+    )
+    assert "What kind of business" in reply.text  # type: ignore[attr-defined]
+
+
+async def test_lead_fields_go_out_as_a_save_lead_details_tool_call(session) -> None:  # type: ignore[no-untyped-def]
+    voice, rec = session
+    await voice.request_response()
+    for words in ("my name is dana reyes", "we run a plumbing company"):
+        await _say(voice, render(words, "kal"))
+    await _say(voice, render("we need someone to answer our phones after hours", "kal"))
+    call = await rec.until(lambda e: isinstance(e, ToolCall), timeout=30)
+    assert isinstance(call, ToolCall) and call.name == "save_lead_details"
+    assert call.arguments["name"] == "Dana Reyes"
+    assert call.arguments["business_type"] == "plumbing company"
+    await voice.send_tool_result(call.call_id, '{"ok": true}')
+
+
+async def test_the_caller_talking_over_the_agent_stops_its_audio(settings: Settings) -> None:
+    voice = LocalVoiceSession(settings, audio_lead=0.3)  # paced: audio trickles out
+    rec = Recorder(voice)
+    await voice.start(SessionConfig(instructions=""))
+    try:
+        await voice.request_response()
+        await rec.until(lambda e: isinstance(e, AgentAudio))
+        await _say(voice, render("sorry, my name is peter garcia", "kal"), trailing_silence_s=0)
+        done = await rec.until(lambda e: isinstance(e, ResponseDone))
+        assert isinstance(done, ResponseDone) and done.status == "cancelled"
+        cut = [t for t in rec.of(AgentTranscript) if t.final][0]
+        assert cut.text and len(cut.text) < len(  # type: ignore[attr-defined]
+            "Thanks for calling Callcenter! I can get you set up with our team."
+        )
+        sent = sum(len(base64.b64decode(e.payload)) for e in rec.of(AgentAudio))  # type: ignore[attr-defined]
+        assert sent < 8000 * 4  # stopped well before the greeting's end
+        assert rec.events.index(rec.of(CallerSpeechStarted)[0]) < rec.events.index(done)
+    finally:
+        await voice.close()
+        await rec.close()

@@ -1,0 +1,187 @@
+"""An in-memory Twilio media stream: plays agent audio at real-time pace, echoes marks once the
+audio before them has played (or was cleared), and lets a test speak, press keys and hang up."""
+
+import asyncio
+import base64
+import contextlib
+from collections import deque
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+from callcenter.telephony.protocol import (
+    DtmfMessage,
+    DtmfPayload,
+    MarkMessage,
+    MarkPayload,
+    MediaMessage,
+    MediaPayload,
+    StopMessage,
+)
+from callcenter.telephony.stream import StreamMessage
+
+FRAME = 160
+SILENCE_FRAME = b"\xff" * FRAME
+SPEECH_BYTE = 0x22
+
+
+@dataclass
+class Sent:
+    kind: str  # media | mark | clear
+    payload: str = ""
+    at_played_bytes: int = 0
+
+
+@dataclass
+class PhoneLine:
+    """Implements `MediaStream` for the bridge and the phone side for the test."""
+
+    call_id: int
+    call_sid: str = "CA" + "0" * 32
+    stream_sid: str = "MZ" + "0" * 32
+    direction: str = "inbound"
+    custom_parameters: dict[str, str] = field(default_factory=dict)
+    speed: float = 1.0  # 2.0 plays agent audio twice as fast as real time
+
+    def __post_init__(self) -> None:
+        self._incoming: asyncio.Queue[StreamMessage | None] = asyncio.Queue()
+        self._queue: deque[tuple[str, bytes | str]] = deque()  # ("audio", bytes) | ("mark", name)
+        self._wake = asyncio.Event()
+        self.sent: list[Sent] = []
+        self.heard = bytearray()  # agent audio that actually played
+        self.clears = 0
+        self.ended = asyncio.Event()
+        self.heard_audio = asyncio.Event()
+        self._speech: deque[bytes] = deque()
+        self._chunk = 0
+        self._tasks: list[asyncio.Task[None]] = []
+
+    # --- MediaStream (what the bridge sees) ----------------------------------------------
+
+    async def incoming(self) -> AsyncIterator[StreamMessage]:
+        while True:
+            message = await self._incoming.get()
+            if message is None:
+                return
+            yield message
+            if isinstance(message, StopMessage):
+                return
+
+    async def send_media(self, payload: str) -> None:
+        self.sent.append(Sent("media", payload, len(self.heard)))
+        self._queue.append(("audio", base64.b64decode(payload)))
+        self._wake.set()
+
+    async def send_mark(self, name: str) -> None:
+        self.sent.append(Sent("mark", name, len(self.heard)))
+        self._queue.append(("mark", name))
+        self._wake.set()
+
+    async def send_clear(self) -> None:
+        self.sent.append(Sent("clear", "", len(self.heard)))
+        self.clears += 1
+        # Twilio drops queued audio and echoes the marks that were waiting behind it.
+        marks = [name for kind, name in self._queue if kind == "mark"]
+        self._queue.clear()
+        for name in marks:
+            self._push(
+                MarkMessage(
+                    event="mark", streamSid=self.stream_sid, mark=MarkPayload(name=str(name))
+                )
+            )
+
+    # --- the phone -----------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._tasks = [
+            asyncio.create_task(self._player(), name="line-player"),
+            asyncio.create_task(self._microphone(), name="line-mic"),
+        ]
+
+    async def close(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    def _push(self, message: StreamMessage | None) -> None:
+        if not self.ended.is_set():
+            self._incoming.put_nowait(message)
+
+    def say(self, ms: int) -> None:
+        """Speak (non-silent audio) for `ms`, from the next frame on."""
+        self._speech.extend([bytes([SPEECH_BYTE]) * FRAME] * (ms // 20))
+
+    def press(self, digit: str) -> None:
+        self._push(
+            DtmfMessage(event="dtmf", streamSid=self.stream_sid, dtmf=DtmfPayload(digit=digit))
+        )
+
+    def hang_up(self) -> None:
+        self._push(StopMessage(event="stop", streamSid=self.stream_sid))
+        self.ended.set()
+
+    def carrier_ended(self) -> None:
+        """The carrier ended the call (REST hang-up): the socket closes."""
+        self._push(None)
+        self.ended.set()
+
+    @property
+    def played_ms(self) -> int:
+        return len(self.heard) // 8
+
+    async def played(self, ms: int) -> None:
+        """Until at least `ms` of agent audio has played."""
+        while self.played_ms < ms:
+            self.heard_audio.clear()
+            await self.heard_audio.wait()
+
+    def heard_speech(self) -> bool:
+        return any(b != 0xFF for b in self.heard)
+
+    async def _microphone(self) -> None:
+        # Like a phone: a 20 ms frame every 20 ms, silence unless the caller is speaking.
+        loop = asyncio.get_running_loop()
+        next_at = loop.time()
+        while not self.ended.is_set():
+            frame = self._speech.popleft() if self._speech else SILENCE_FRAME
+            self._chunk += 1
+            self._push(
+                MediaMessage(
+                    event="media",
+                    streamSid=self.stream_sid,
+                    media=MediaPayload(
+                        chunk=str(self._chunk),
+                        timestamp=str(self._chunk * 20),
+                        payload=base64.b64encode(frame).decode(),
+                    ),
+                )
+            )
+            next_at += 0.02
+            await asyncio.sleep(max(0.0, next_at - loop.time()))
+
+    async def _player(self) -> None:
+        # Plays queued audio in 20 ms steps in (scaled) real time; marks echo when reached.
+        while True:
+            if not self._queue:
+                self._wake.clear()
+                await self._wake.wait()
+                continue
+            kind, value = self._queue[0]
+            if kind == "mark":
+                self._queue.popleft()
+                self._push(
+                    MarkMessage(
+                        event="mark", streamSid=self.stream_sid, mark=MarkPayload(name=str(value))
+                    )
+                )
+                continue
+            assert isinstance(value, bytes)
+            step, rest = value[:FRAME], value[FRAME:]
+            await asyncio.sleep(0.02 / self.speed)  # playing takes time
+            with contextlib.suppress(IndexError):
+                if self._queue and self._queue[0][1] is value:
+                    self.heard += step
+                    self.heard_audio.set()
+                    if rest:
+                        self._queue[0] = ("audio", rest)
+                    else:
+                        self._queue.popleft()

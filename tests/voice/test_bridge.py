@@ -1,0 +1,233 @@
+"""The call bridge against the real SDK and a fake Realtime service, on an in-memory phone line."""
+
+import asyncio
+import base64
+from collections.abc import Callable
+
+from sqlmodel import select
+
+from callcenter.config import Settings
+from callcenter.db.models import Call, EndReason, Lead, TranscriptTurn
+from callcenter.db.session import session_scope
+from callcenter.services import Services
+from callcenter.voice.bridge import run_call_bridge
+from tests.fakes.realtime_server import FakeRealtime, Reply, Script
+from tests.voice.conftest import RecordingCarrier, make_call, make_services
+from tests.voice.phone_line import PhoneLine
+
+GREETING = "Hello, thanks for calling Acme Plumbing Supplies. How can I help?"
+
+
+def turns(call_id: int) -> list[TranscriptTurn]:
+    with session_scope() as session:
+        rows = session.exec(
+            select(TranscriptTurn)
+            .where(TranscriptTurn.call_id == call_id)
+            .order_by(TranscriptTurn.started_at)  # type: ignore[arg-type]
+        ).all()
+        return list(rows)
+
+
+def call_row(call_id: int) -> Call:
+    with session_scope() as session:
+        call = session.get(Call, call_id)
+        assert call is not None
+        return call
+
+
+async def start_bridge(
+    settings: Settings, direction: str = "inbound", speed: float = 4.0
+) -> tuple[PhoneLine, RecordingCarrier, asyncio.Task[None], int]:
+    line, carrier, task, call_id, _ = await start_bridge_with_services(settings, direction, speed)
+    return line, carrier, task, call_id
+
+
+async def start_bridge_with_services(
+    settings: Settings, direction: str = "inbound", speed: float = 4.0
+) -> tuple[PhoneLine, RecordingCarrier, asyncio.Task[None], int, Services]:
+    call_id = make_call(direction)
+    line = PhoneLine(call_id=call_id, call_sid="CA" + "1" * 32, direction=direction, speed=speed)
+    carrier = RecordingCarrier(line=line)
+    services = make_services(settings, carrier)
+    line.start()
+    task = asyncio.create_task(run_call_bridge(line, services), name="bridge-under-test")
+    return line, carrier, task, call_id, services
+
+
+async def test_inbound_call_greets_saves_lead_and_hangs_up_after_last_words(
+    start_fake: Callable[[Script], FakeRealtime],
+    voice_settings: Callable[[FakeRealtime], Settings],
+) -> None:
+    fake = start_fake(
+        Script(
+            replies=[
+                Reply(GREETING, audio_ms=800),
+                Reply(
+                    "Great, Jane. I've noted that.",
+                    audio_ms=400,
+                    tool=(
+                        "save_lead_details",
+                        {"name": "Jane Doe", "email": "jane@example.com", "need": "new boiler"},
+                    ),
+                ),
+                Reply("Thanks Jane, goodbye!", audio_ms=600, tool=("end_call", {"reason": "done"})),
+            ],
+            caller_says=["Hi, I'm Jane Doe, jane@example.com, I need a new boiler."],
+        )
+    )
+    settings = voice_settings(fake)
+    line, carrier, task, call_id = await start_bridge(settings)
+    async with asyncio.timeout(20):
+        await line.played(800)  # the greeting played out
+        line.say(600)
+        await task
+    await line.close()
+
+    # The caller heard the greeting and the goodbye in full, then the carrier hung up.
+    assert line.heard_speech()
+    assert line.played_ms >= 800 + 400 + 600 - 20
+    assert carrier.hang_ups == [line.call_sid]
+    # The session was GA-shaped: μ-law both ways, server VAD with interruption, our tools.
+    session = fake.last.of_type("session.update")[0]["session"]
+    assert session["type"] == "realtime"
+    assert session["audio"]["input"]["format"] == {"type": "audio/pcmu"}
+    assert session["audio"]["output"]["format"] == {"type": "audio/pcmu"}
+    assert session["audio"]["input"]["turn_detection"]["interrupt_response"] is True
+    assert {t["name"] for t in session["tools"]} == {
+        "save_lead_details",
+        "end_call",
+        "transfer_to_human",
+    }
+    assert "Acme Plumbing Supplies" in session["instructions"]
+    assert "OpenAI-Beta" not in fake.last.headers and "openai-beta" not in fake.last.headers
+    # The tool result went back as function_call_output, then a response was asked for.
+    outputs = [
+        e["item"]
+        for e in fake.last.of_type("conversation.item.create")
+        if e["item"]["type"] == "function_call_output"
+    ]
+    assert '"ok": true' in outputs[0]["output"]
+    # Everything said is stored in spoken order; the lead exists; the call ended by the agent.
+    said = [(t.role, t.text) for t in turns(call_id)]
+    assert said == [
+        ("agent", GREETING),
+        ("caller", "Hi, I'm Jane Doe, jane@example.com, I need a new boiler."),
+        ("agent", "Great, Jane. I've noted that."),
+        ("agent", "Thanks Jane, goodbye!"),
+    ]
+    call = call_row(call_id)
+    assert call.end_reason == EndReason.agent_ended
+    assert call.ended_at is not None
+    with session_scope() as session:
+        lead = session.get(Lead, call.lead_id)
+        assert lead is not None and lead.email == "jane@example.com" and lead.name == "Jane Doe"
+    # No leaked Realtime session.
+    await fake.until(lambda: fake.open_connections() == 0)
+
+
+async def test_caller_interrupting_clears_twilio_and_truncates_at_played_audio(
+    start_fake: Callable[[Script], FakeRealtime],
+    voice_settings: Callable[[FakeRealtime], Settings],
+) -> None:
+    long_text = " ".join(f"word{i}" for i in range(40))
+    fake = start_fake(Script(replies=[Reply(long_text, audio_ms=4000)]))
+    settings = voice_settings(fake)
+    line, carrier, task, call_id = await start_bridge(settings, speed=1.0)
+    async with asyncio.timeout(20):
+        await line.heard_audio.wait()
+        await line.played(1000)
+        line.say(400)
+        await fake.until(lambda: bool(fake.sent("conversation.item.truncate")))
+        played_at_clear = next(s.at_played_bytes for s in line.sent if s.kind == "clear") // 8
+        line.hang_up()
+        await task
+    await line.close()
+
+    truncate = fake.last.of_type("conversation.item.truncate")[0]
+    # Clear came first, and the truncate points at what the caller actually heard.
+    assert line.clears == 1
+    assert abs(truncate["audio_end_ms"] - played_at_clear) <= 60
+    assert 900 <= truncate["audio_end_ms"] < 4000
+    agent = [t for t in turns(call_id) if t.role == "agent"]
+    assert agent[0].interrupted
+    heard_words = agent[0].text.split()
+    assert 0 < len(heard_words) < 40
+    assert long_text.startswith(agent[0].text)
+    # Audio after the clear never reached the caller.
+    assert line.played_ms <= played_at_clear + 40
+
+
+async def test_realtime_dropping_mid_call_plays_apology_and_ends_ai_unavailable(
+    start_fake: Callable[[Script], FakeRealtime],
+    voice_settings: Callable[[FakeRealtime], Settings],
+) -> None:
+    fake = start_fake(Script(replies=[Reply(GREETING, audio_ms=400)], drop_after_responses=1))
+    settings = voice_settings(fake)
+    line, carrier, task, call_id = await start_bridge(settings, speed=8.0)
+    async with asyncio.timeout(20):
+        await task
+    await line.close()
+
+    assert carrier.hang_ups == [line.call_sid]
+    # The apology (~5.8 s of audio) played after the greeting.
+    assert line.played_ms > 400 + 5000
+    call = call_row(call_id)
+    assert call.end_reason == EndReason.ai_unavailable
+    assert [t.text for t in turns(call_id)] == [GREETING]
+
+
+async def test_realtime_refusing_the_connection_apologises_and_hangs_up(
+    start_fake: Callable[[Script], FakeRealtime],
+    voice_settings: Callable[[FakeRealtime], Settings],
+) -> None:
+    fake = start_fake(Script(refuse_status=403))
+    settings = voice_settings(fake)
+    line, carrier, task, call_id = await start_bridge(settings, speed=8.0)
+    async with asyncio.timeout(20):
+        await task
+    await line.close()
+    assert fake.refused == ["refused by script"]
+    assert carrier.hang_ups == [line.call_sid]
+    assert line.played_ms > 5000
+    assert call_row(call_id).end_reason == EndReason.ai_unavailable
+
+
+async def test_caller_hanging_up_closes_the_realtime_session_and_leaks_no_tasks(
+    start_fake: Callable[[Script], FakeRealtime],
+    voice_settings: Callable[[FakeRealtime], Settings],
+) -> None:
+    fake = start_fake(Script(replies=[Reply(GREETING, audio_ms=3000)]))
+    settings = voice_settings(fake)
+    before = {t for t in asyncio.all_tasks()}
+    line, carrier, task, call_id = await start_bridge(settings, speed=2.0)
+    async with asyncio.timeout(20):
+        await line.played(1000)
+        line.hang_up()
+        await task
+    await line.close()
+    await fake.until(lambda: fake.open_connections() == 0)
+    leaked = {t for t in asyncio.all_tasks() if not t.done()} - before - {asyncio.current_task()}
+    assert not leaked, leaked
+    assert carrier.hang_ups == []  # the caller hung up; nothing to end at the carrier
+    # The greeting was cut off by the hang-up: stored as heard, flagged interrupted.
+    [agent] = turns(call_id)
+    assert agent.interrupted and GREETING.startswith(agent.text) and agent.text != GREETING
+
+
+async def test_keypad_digits_reach_the_model_as_text(
+    start_fake: Callable[[Script], FakeRealtime],
+    voice_settings: Callable[[FakeRealtime], Settings],
+) -> None:
+    fake = start_fake(Script(replies=[Reply(GREETING, audio_ms=200)]))
+    settings = voice_settings(fake)
+    line, carrier, task, call_id = await start_bridge(settings, speed=8.0)
+    async with asyncio.timeout(20):
+        await line.heard_audio.wait()
+        line.press("7")
+        await fake.until(lambda: bool(fake.sent("conversation.item.create")))
+        line.hang_up()
+        await task
+    await line.close()
+    item = fake.last.of_type("conversation.item.create")[0]["item"]
+    assert item["role"] == "user" and item["content"][0]["text"] == "[pressed 7]"
+    assert base64  # keeps the import for helpers above

@@ -1,0 +1,62 @@
+"""The database going away mid-call: the audio keeps flowing, turns land when it returns."""
+
+import asyncio
+from collections.abc import Callable
+
+import pytest
+
+from callcenter.config import Settings
+from callcenter.live.events import CallEvent
+from callcenter.voice.bridge import CallBridge
+from tests.fakes.realtime_server import FakeRealtime, Reply, Script
+from tests.support.servers import PostgresServer
+from tests.voice.test_bridge import start_bridge_with_services, turns
+
+
+@pytest.mark.postgres
+async def test_turns_spoken_while_the_database_is_down_are_saved_when_it_returns(
+    pg_env: dict[str, str],
+    pg_server: PostgresServer,
+    start_fake: Callable[[Script], FakeRealtime],
+    voice_settings: Callable[[FakeRealtime], Settings],
+) -> None:
+    fake = start_fake(
+        Script(
+            replies=[
+                Reply("Hello, Acme here.", audio_ms=200),
+                Reply("Sure, tell me more.", audio_ms=400),
+            ],
+            caller_says=["I need a quote."],
+        )
+    )
+    settings = voice_settings(fake)
+    line, carrier, task, call_id, services = await start_bridge_with_services(settings)
+    async with asyncio.timeout(60):
+        await line.heard_audio.wait()
+        # Wait until the greeting is committed, from the live hub.
+        events: asyncio.Queue[CallEvent] = services.hub.subscribe("test")
+        bridge: CallBridge = services.active_bridges[call_id]
+        while bridge.writer.written < 1:
+            await events.get()
+        await asyncio.to_thread(pg_server.stop)
+        try:
+            heard_before = line.played_ms
+            line.say(600)
+            # The caller still hears the answer while nothing can be written.
+            while line.played_ms < heard_before + 400:
+                await line.heard_audio.wait()
+                line.heard_audio.clear()
+            assert bridge.writer.pending >= 1
+            assert bridge.writer.failures >= 1
+        finally:
+            await asyncio.to_thread(pg_server.start)
+        while bridge.writer.written < 3:
+            await events.get()
+        line.hang_up()
+        await task
+    await line.close()
+    assert [(t.role, t.text) for t in turns(call_id)] == [
+        ("agent", "Hello, Acme here."),
+        ("caller", "I need a quote."),
+        ("agent", "Sure, tell me more."),
+    ]
