@@ -108,7 +108,9 @@ class Client:
         stream_sid = f"MZ{self.index:032x}"
         ws_url = self.base.replace("http", "ws", 1) + "/media-stream"
         async with connect(ws_url, max_size=None, compression=None) as ws:
-            await ws.send(json.dumps({"event": "connected", "protocol": "Call", "version": "1.0.0"}))
+            await ws.send(
+                json.dumps({"event": "connected", "protocol": "Call", "version": "1.0.0"})
+            )
             start = {
                 "streamSid": stream_sid,
                 "accountSid": form["AccountSid"],
@@ -136,8 +138,8 @@ class Client:
             payload = base64.b64encode(encode_id(key)).decode()
             self.sent[key] = time.perf_counter()
             await ws.send(
-                '{"event":"media","streamSid":"%s","media":{"track":"inbound","chunk":"%d",'
-                '"timestamp":"%d","payload":"%s"}}' % (stream_sid, seq + 1, seq * 20, payload)
+                f'{{"event":"media","streamSid":"{stream_sid}","media":{{"track":"inbound",'
+                f'"chunk":"{seq + 1}","timestamp":"{seq * 20}","payload":"{payload}"}}}}'
             )
 
     async def _receive(self, ws: Any, stream_sid: str) -> None:
@@ -209,18 +211,36 @@ def main() -> None:
         env.pop(name, None)
     profile = ["-m", "cProfile", "-o", str(Path(args.profile).resolve())] if args.profile else []
     core = subprocess.Popen(
-        [sys.executable, *profile, "-m", "uvicorn", "--factory", "callcenter.api:create_api",
-         "--port", str(port), "--log-level", "warning"],
-        cwd=workdir, env=env, stdout=subprocess.DEVNULL,
+        [
+            sys.executable,
+            *profile,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "callcenter.api:create_api",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=workdir,
+        env=env,
+        stdout=subprocess.DEVNULL,
     )
     try:
         wait_for_port(port, timeout=60)
         proc = psutil.Process(core.pid)
+        harness = [psutil.Process(), psutil.Process(fake_proc.pid)]
+        harness_cpu0 = [sum(p.cpu_times()[:2]) for p in harness]
         rss_idle = proc.memory_info().rss
         cpu0, wall0 = proc.cpu_times(), time.monotonic()
         clients_task = run_clients(args.calls, f"http://127.0.0.1:{port}", args.seconds, args.ramp)
         clients = asyncio.run(_with_rss_sampling(clients_task, proc))
         cpu1, wall1 = proc.cpu_times(), time.monotonic()
+        harness_cores = [
+            round((sum(p.cpu_times()[:2]) - c0) / (wall1 - wall0), 2)
+            for p, c0 in zip(harness, harness_cpu0, strict=True)
+        ]
         rss_peak = max(_RSS) if _RSS else proc.memory_info().rss
     finally:
         core.send_signal(2 if args.profile else 15)  # SIGINT lets cProfile write its file
@@ -285,6 +305,8 @@ def main() -> None:
         "core_rss_idle_mb": round(rss_idle / 2**20, 1),
         "core_rss_peak_mb": round(rss_peak / 2**20, 1),
         "core_rss_per_call_mb": round((rss_peak - rss_idle) / 2**20 / args.calls, 3),
+        "harness_cpu_cores_clients_fake": harness_cores,
+        "load_average_1m": round(os.getloadavg()[0], 2),
         "client_errors": errors[:5],
     }
     print(json.dumps(report, indent=2))

@@ -67,7 +67,7 @@ class Settings(BaseSettings):
     # Voice bridge limits: a silent Realtime session counts as lost after this many seconds;
     # calls are wound up (goodbye) before the Realtime session cap.
     realtime_stall_seconds: float = Field(default=10.0, gt=0)
-    max_call_seconds: int = Field(default=3300, ge=10)
+    max_call_seconds: int = Field(default=3300, ge=1)
     default_region: str = "US"
     voicemail_action: Literal["leave_message", "hang_up"] = "leave_message"
 

@@ -67,9 +67,7 @@ async def run_persona_calls(
     """Place one simulated inbound call per persona name, all at once; wait for each to end."""
     carrier = carrier or SimulatorCarrier(settings)
     callers = [PersonaCaller(PERSONAS[name], interrupt=interrupt) for name in names]
-    calls = [
-        await carrier.place_inbound_call(from_=c.persona.phone, caller=c) for c in callers
-    ]
+    calls = [await carrier.place_inbound_call(from_=c.persona.phone, caller=c) for c in callers]
     await asyncio.gather(*(call.wait(timeout) for call in calls))
     results = [
         CallResult(persona=c.persona, call_sid=call.call_sid, caller=c)

@@ -140,3 +140,15 @@ INDUSTRY_WORDS.update(
         "pet grooming": "pet grooming",
     }
 )
+
+# Top-level domains a spoken address may end in ("… dot com", "… dot co dot uk").
+TLDS = _words("ai app au biz ca co com de dev edu es fr gov ie info io me mx net nz org tv uk us ")
+
+# Words that end an email's local part when reading back from "at" ("my email is dana at …").
+LOCAL_PART_STOP = _words(
+    "is it's its it email e-mail mail address email's my me "
+    "the at reach use that's thats sure yes yeah yep ok okay so and um uh er wait no "
+    "actually sorry mean i was be you can could spelled spell that send to work live "
+    "based located us here there we am i'm are we're right now best just fine great "
+    "or try write put down like of our your on in office home also then well "
+)

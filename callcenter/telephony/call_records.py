@@ -27,6 +27,8 @@ class CallUpdate:
     call: Call
     created: bool = False
     change: StatusChange = StatusChange()
+    # A machine answered this live outbound call just now (not on a retried callback).
+    machine_answered: bool = False
 
 
 def find_call(*, session: Session, call_sid: str, to_number: str | None = None) -> Call | None:
@@ -120,6 +122,11 @@ def record_status_callback(
         call = find_call(session=session, call_sid=call_sid, to_number=to_number)
         if call is None:
             return None
+        newly_machine = (
+            is_machine(answered_by)
+            and answered_by != call.answered_by
+            and call.direction == CallDirection.outbound
+        )
         change = apply_status(
             session=session,
             call=call,
@@ -129,14 +136,11 @@ def record_status_callback(
             source="twilio",
             detail=detail,
         )
-        if (
-            is_machine(answered_by)
-            and call.direction == CallDirection.outbound
-            and call.end_reason is None
-        ):
+        if newly_machine and call.end_reason is None:
             call.end_reason = EndReason.voicemail
-            change = StatusChange(changed=True, ended=change.ended)
-        return CallUpdate(call=call, change=change)
+        return CallUpdate(
+            call=call, change=change, machine_answered=newly_machine and call.ended_at is None
+        )
 
 
 def record_stream_start(

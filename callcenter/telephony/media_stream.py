@@ -10,7 +10,6 @@ from callcenter.db.models import EndReason
 from callcenter.services import Services
 from callcenter.telephony import call_records
 from callcenter.telephony.lifecycle import end_and_publish, finalize_ended_call, publish_call
-from callcenter.telephony.live_streams import stream_closed, stream_opened
 from callcenter.telephony.protocol import ProtocolError, StartMessage, parse_inbound
 from callcenter.telephony.signature import handshake_is_valid
 from callcenter.telephony.socket_stream import SocketMediaStream, receive_text
@@ -88,7 +87,6 @@ async def _bridge(stream: SocketMediaStream, services: Services) -> None:
     extra = {"call_sid": stream.call_sid, "stream_sid": stream.stream_sid, "call_id": call_id}
     log.info("media stream started for call %s", call_id, extra=extra)
     end_reason = EndReason.caller_hung_up
-    stream_opened(call_id)
     try:
         await run_call_bridge(stream, services)
     except asyncio.CancelledError:
@@ -98,7 +96,6 @@ async def _bridge(stream: SocketMediaStream, services: Services) -> None:
         log.exception("voice bridge failed", extra=extra)
         end_reason = EndReason.error
     finally:
-        stream_closed(call_id)
         if stream.bad_frames:
             log.warning("stream ended after %d bad frames", stream.bad_frames, extra=extra)
         # The end is recorded before the socket closes; the slower post-call work comes after.

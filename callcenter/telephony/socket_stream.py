@@ -107,6 +107,6 @@ class SocketMediaStream:
             if self._ws.application_state == WebSocketState.CONNECTED:
                 try:
                     await self._ws.close()
-                except (RuntimeError, OSError):
-                    pass
+                except (WebSocketDisconnect, RuntimeError, OSError):
+                    pass  # the other side already went away
             self.closed = True

@@ -6,14 +6,12 @@ import logging
 from fastapi import APIRouter, BackgroundTasks, HTTPException, Response
 from starlette.datastructures import FormData
 
-from callcenter.db.models import CallDirection, EndReason
 from callcenter.rest.deps import ServicesDep
 from callcenter.services import Services
 from callcenter.telephony import call_records, twiml
 from callcenter.telephony.carriers.base import CarrierError
 from callcenter.telephony.drain import is_draining
 from callcenter.telephony.lifecycle import finalize_ended_call, parse_status, publish_call
-from callcenter.telephony.live_streams import has_live_stream
 from callcenter.telephony.signature import TwilioSignature
 
 log = logging.getLogger(__name__)
@@ -120,18 +118,13 @@ async def call_status(
     assert call.id is not None
     if update.change.ended:
         publish_call(services.hub, "call_ended", call)
-        if not has_live_stream(call.id):
-            # No stream of ours will finish this call (never answered, or already gone).
+        if call.stream_sid is None:
+            # No media stream ever started, so no stream handler (in any worker) will finalise
+            # this call; one that did start is finalised where its bridge ran.
             background.add_task(finalize_ended_call, services, call.id)
     elif update.change.changed:
         publish_call(services.hub, "call_updated", call)
-    if (
-        call_records.is_machine(answered_by)
-        and call.direction == CallDirection.outbound
-        and call.end_reason == EndReason.voicemail
-        and call.ended_at is None
-        and _field(form, "CallStatus") != "completed"
-    ):
+    if update.machine_answered:
         background.add_task(_handle_machine, services, call_sid, answered_by or "")
     return Response(status_code=204)
 

@@ -61,7 +61,13 @@ def _commit(body: TurnIn) -> tuple[int, list[CallEvent], float]:
         )
         call_id = call.id
     committed_ms = time.time() * 1000
-    turn_id = turn.id if turn is not None else None
-    data = {"role": body.role, "text": body.text, "turn_key": str(turn_id)}
+    assert turn is not None
+    # The same payload the transcript writer publishes after its commit.
+    data = {
+        "role": body.role,
+        "text": body.text,
+        "started_at": turn.started_at.isoformat(),
+        "interrupted": False,
+    }
     events.append(CallEvent(kind="turn", call_id=call_id, data=data))
     return call_id, events, committed_ms

@@ -1,10 +1,14 @@
 """The pre-rendered apology the caller hears when the voice AI is unavailable."""
 
+import asyncio
 import base64
+import contextlib
 from functools import lru_cache
 from pathlib import Path
 
 from callcenter.telephony.protocol import MULAW_BYTES_PER_MS
+from callcenter.telephony.stream import MediaStream
+from callcenter.voice.playback import Playback, b64_len
 
 APOLOGY_PATH = Path(__file__).resolve().parents[2] / "assets" / "audio" / "apology.ulaw"
 CHUNK_BYTES = 8000  # one second per media message
@@ -26,3 +30,16 @@ def apology_chunks() -> tuple[str, ...]:
 def apology_seconds() -> float:
     total = sum(len(base64.b64decode(chunk)) for chunk in apology_chunks())
     return total / MULAW_BYTES_PER_MS / 1000
+
+
+async def play_apology(stream: MediaStream, playback: Playback, played_out: asyncio.Event) -> None:
+    """Queue the apology after whatever is already playing (marks as for agent audio) and wait,
+    bounded, until the caller has heard it."""
+    for chunk in apology_chunks():
+        name = playback.forwarded("apology", 0, b64_len(chunk))
+        played_out.clear()
+        await stream.send_media(chunk)
+        await stream.send_mark(name)
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(apology_seconds() + 2):
+            await played_out.wait()

@@ -4,20 +4,20 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from callcenter.db.models import EndReason
 from callcenter.db.types import utcnow
 from callcenter.services import Services
-from callcenter.telephony import lifecycle
 from callcenter.telephony.protocol import DtmfMessage, MarkMessage, MediaMessage, StopMessage
 from callcenter.telephony.stream import MediaStream
 from callcenter.voice import instructions, tools
-from callcenter.voice.apology import apology_chunks, apology_seconds
+from callcenter.voice.apology import play_apology
+from callcenter.voice.bridge_state import BridgeState
 from callcenter.voice.call_context import load_session_config
-from callcenter.voice.playback import Playback, b64_len
+from callcenter.voice.call_end import record_end
+from callcenter.voice.playback import b64_len
 from callcenter.voice.providers.unavailable import UnavailableVoiceSession
 from callcenter.voice.session import (
     AgentAudio,
@@ -42,26 +42,6 @@ from callcenter.voice.turns import TurnTracker
 log = logging.getLogger(__name__)
 
 PLAYOUT_TIMEOUT = 15.0  # longest wait for the agent's last words before hanging up anyway
-
-
-@dataclass(slots=True)
-class BridgeState:
-    """Everything the bridge knows about its call, in one place."""
-
-    call_id: int
-    call_sid: str
-    stream_sid: str
-    playback: Playback = field(default_factory=Playback)
-    active_response: str | None = None
-    awaiting_response_since: float | None = None
-    truncated_items: set[str] = field(default_factory=set)
-    idle_count: int = 0
-    goodbye: EndReason | None = None
-    goodbye_response: str | None = None
-    end_reason: EndReason | None = None
-    last_event_at: float = field(default_factory=time.monotonic)
-    frames_in: int = 0
-    frames_out: int = 0
 
 
 class CallBridge:
@@ -122,10 +102,10 @@ class CallBridge:
             self.turns.flush()
             await self.writer.close()
 
-    async def _run_until_done(self, *extra: Awaitable[None]) -> None:
+    async def _run_until_done(self, *extra: Coroutine[Any, Any, None]) -> None:
         async with asyncio.TaskGroup() as group:
             tasks = [group.create_task(self._caller_loop(), name="bridge-caller")]
-            tasks += [group.create_task(coro, name="bridge-task") for coro in extra]  # type: ignore[arg-type]
+            tasks += [group.create_task(coro, name="bridge-task") for coro in extra]
             await self._done.wait()
             if self._ending is not None and not self._ending.done():
                 # An ending in progress (goodbye, apology) records its reason before it stops.
@@ -268,9 +248,10 @@ class CallBridge:
 
     async def _on_idle(self, event: CallerIdle) -> None:
         # The engine prompts a silent caller once by itself; a second silence ends the call.
+        # It answers the timeout with a response of its own: the goodbye follows that one.
         self.state.idle_count += 1
         if self.state.idle_count >= 2:
-            await self._wind_up(EndReason.idle)
+            await self._wind_up(EndReason.idle, after_next_response=True)
 
     async def _on_error(self, event: VoiceError) -> None:
         log.warning("voice engine error %s: %s", event.code, event.message, extra=self._log)
@@ -320,28 +301,21 @@ class CallBridge:
     def _ending_started(self) -> bool:
         return self._ending is not None
 
-    def _start_ending(self, coro: Awaitable[None]) -> None:
+    def _start_ending(self, coro: Coroutine[Any, Any, None]) -> None:
         if self._ending is not None:
-            coro.close()  # type: ignore[attr-defined]
+            coro.close()  # one ending per call: the first one wins
             return
-        self._ending = asyncio.ensure_future(coro)
+        self._ending = asyncio.create_task(coro, name="bridge-ending")
 
-    async def _wind_up(self, reason: EndReason) -> None:
+    async def _wind_up(self, reason: EndReason, *, after_next_response: bool = False) -> None:
         """Let the agent say goodbye, then end the call with `reason`."""
         state = self.state
         if state.goodbye is not None or self._ending_started:
             return
-        state.goodbye = reason
-        if state.active_response is None:
+        state.goodbye, state.goodbye_since = reason, time.monotonic()
+        if state.active_response is None and not after_next_response:
             state.goodbye_response = "requested"
             await self._request_response(instructions.goodbye_instructions(reason.value))
-
-    async def _record_end(self, reason: EndReason) -> None:
-        self.state.end_reason = reason
-        try:
-            await lifecycle.finish_call(self.services, self.state.call_id, end_reason=reason)
-        except Exception:
-            log.exception("could not record the end of the call", extra=self._log)
 
     async def _hang_up(
         self, reason: EndReason, *, wait_for_playout: bool = True, transfer_to: str | None = None
@@ -351,18 +325,24 @@ class CallBridge:
                 async with asyncio.timeout(PLAYOUT_TIMEOUT):
                     await self._played_out.wait()
         self.turns.flush()
-        carrier = self.services.carrier
-        try:
-            if transfer_to:
-                await carrier.transfer(self.state.call_sid, transfer_to)
-            else:
-                # Record first: the carrier ending the stream must not win the race to set it.
-                await self._record_end(reason)
-                await carrier.hang_up(self.state.call_sid)
-        except Exception:
-            log.exception("carrier could not end the call", extra=self._log)
+        state, carrier = self.state, self.services.carrier
         if transfer_to:
-            await self._record_end(reason)
+            try:
+                await carrier.transfer(state.call_sid, transfer_to)
+            except Exception:
+                log.exception("transfer failed; hanging up instead", extra=self._log)
+                reason = EndReason.error
+            else:
+                transfer_to = None
+                reason = EndReason.transferred
+        state.end_reason = reason
+        # Recorded before the hang-up: the carrier ending the stream must not win the race.
+        await record_end(self.services, state.call_id, reason)
+        if reason is not EndReason.transferred:
+            try:
+                await carrier.hang_up(state.call_sid)
+            except Exception:
+                log.exception("carrier could not hang up", extra=self._log)
         self._finish()
 
     async def _fail_unavailable(self) -> None:
@@ -371,14 +351,7 @@ class CallBridge:
         await self.voice.close()
         # The agent's words already queued at Twilio finish playing; the apology follows them.
         state.active_response = None
-        for chunk in apology_chunks():
-            name = state.playback.forwarded("apology", 0, b64_len(chunk))
-            self._played_out.clear()
-            await self.stream.send_media(chunk)
-            await self.stream.send_mark(name)
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(apology_seconds() + 2):
-                await self._played_out.wait()
+        await play_apology(self.stream, state.playback, self._played_out)
         await self._hang_up(EndReason.ai_unavailable, wait_for_playout=False)
 
     async def _watchdog(self) -> None:
@@ -396,6 +369,9 @@ class CallBridge:
                 self._start_ending(self._fail_unavailable())
             if now - started > self.settings.max_call_seconds and state.goodbye is None:
                 await self._wind_up(EndReason.time_limit)
+            if state.goodbye and now - state.goodbye_since > PLAYOUT_TIMEOUT:
+                # The goodbye never came (or never finished): end the call regardless.
+                self._start_ending(self._hang_up(state.goodbye, wait_for_playout=False))
 
     # --- transcript and live view -------------------------------------------------------
 

@@ -66,6 +66,8 @@ class TurnTracker:
         self.done_responses.add(response_id)
         for turn in list(self.agent.values()):
             if turn.response_id == response_id:
+                if turn.interrupted and not turn.final:
+                    turn.final = True  # a cancelled response may end without a final transcript
                 self.maybe_finish(turn.item_id)
 
     def maybe_finish(self, item_id: str) -> None:

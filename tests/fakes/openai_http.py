@@ -3,6 +3,7 @@
 HTTP errors, or a stall that outlasts the client's timeout."""
 
 import json
+import sys
 import threading
 import time
 from collections import deque
@@ -55,6 +56,16 @@ def _completion(model: str, content: str | None, refusal: str | None = None) -> 
     }
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hung up (after a scripted stall) is not an error worth printing."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -96,7 +107,7 @@ def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
-            except (BrokenPipeError, ConnectionResetError):
+            except OSError:
                 pass
 
         def log_message(self, format: str, *args: Any) -> None:
@@ -108,8 +119,7 @@ def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
 @contextmanager
 def openai_http_server() -> Iterator[FakeOpenAI]:
     fake = FakeOpenAI(port=free_port())
-    server = ThreadingHTTPServer(("127.0.0.1", fake.port), _handler(fake))
-    server.daemon_threads = True
+    server = _Server(("127.0.0.1", fake.port), _handler(fake))
     thread = threading.Thread(
         target=server.serve_forever, args=(0.05,), name="fake-openai-http", daemon=True
     )

@@ -3,6 +3,7 @@ honoured like the service does (a repeated key returns the first answer and deli
 new), and scriptable failures: HTTP errors, and stalls that outlast the client's timeout."""
 
 import json
+import sys
 import threading
 import uuid
 from collections import deque
@@ -98,6 +99,16 @@ def _error(status: int) -> dict[str, Any]:
     }
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hung up (after a scripted stall) is not an error worth printing."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 def _handler(fake: FakeResend) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -126,7 +137,7 @@ def _handler(fake: FakeResend) -> type[BaseHTTPRequestHandler]:
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
-            except (BrokenPipeError, ConnectionResetError):
+            except OSError:
                 pass  # the client gave up waiting (a scripted stall)
 
         def log_message(self, format: str, *args: Any) -> None:
@@ -139,8 +150,7 @@ def _handler(fake: FakeResend) -> type[BaseHTTPRequestHandler]:
 def resend_server() -> Iterator[FakeResend]:
     """Serve a FakeResend on a free port until the block exits."""
     fake = FakeResend(port=free_port())
-    server = ThreadingHTTPServer(("127.0.0.1", fake.port), _handler(fake))
-    server.daemon_threads = True
+    server = _Server(("127.0.0.1", fake.port), _handler(fake))
     thread = threading.Thread(
         target=server.serve_forever, args=(0.05,), name="fake-resend", daemon=True
     )

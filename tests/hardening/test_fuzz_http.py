@@ -88,7 +88,9 @@ def test_signed_status_callbacks_with_any_form(app_client: TestClient, form: dic
 
 
 @FUZZ
-@given(form=forms, signature=st.text(st.characters(min_codepoint=33, max_codepoint=126), max_size=40))
+@given(
+    form=forms, signature=st.text(st.characters(min_codepoint=33, max_codepoint=126), max_size=40)
+)
 def test_unsigned_or_forged_webhooks_are_403(
     app_client: TestClient, form: dict, signature: str
 ) -> None:
@@ -100,17 +102,24 @@ def test_unsigned_or_forged_webhooks_are_403(
 
 
 json_bodies = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=30),
     lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=8), c, max_size=3),
     max_leaves=8,
 )
-outbound_bodies = st.fixed_dictionaries(
-    {},
-    optional={
-        "to": json_bodies | st.from_regex(r"\+?[0-9 ()-]{0,20}", fullmatch=True),
-        "lead_id": json_bodies,
-    },
-) | json_bodies
+outbound_bodies = (
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "to": json_bodies | st.from_regex(r"\+?[0-9 ()-]{0,20}", fullmatch=True),
+            "lead_id": json_bodies,
+        },
+    )
+    | json_bodies
+)
 
 
 @FUZZ
@@ -128,7 +137,11 @@ def test_outbound_call_with_any_body(app_client: TestClient, body: Any) -> None:
         st.text(max_size=30),
         max_size=5,
     ),
-    ref=st.text(min_size=1, max_size=30).filter(lambda r: "/" not in r and r not in (".", "..")),
+    ref=st.text(
+        st.characters(exclude_categories=("Cc", "Cs"), exclude_characters="/?#%\\"),
+        min_size=1,
+        max_size=30,
+    ).filter(lambda r: r.strip(".") != ""),
 )
 def test_call_queries_with_any_parameters(
     app_client: TestClient, params: dict[str, str], ref: str
@@ -150,9 +163,7 @@ def test_do_not_call_with_any_body(app_client: TestClient, body: Any) -> None:
 @given(raw=st.binary(max_size=200))
 def test_bodies_that_are_not_json_or_forms(app_client: TestClient, raw: bytes) -> None:
     for path in ("/api/outbound-call", "/api/do-not-call"):
-        _clear_4xx(
-            app_client.post(path, content=raw, headers={"Content-Type": "application/json"})
-        )
+        _clear_4xx(app_client.post(path, content=raw, headers={"Content-Type": "application/json"}))
     response = app_client.post(
         "/api/call-status",
         content=raw,

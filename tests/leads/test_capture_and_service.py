@@ -83,7 +83,7 @@ def test_first_tool_call_creates_the_lead_and_links_the_call(migrated: Settings)
     assert created.status == LeadStatus.new
 
 
-def test_latest_value_wins_and_a_said_phone_beats_the_caller_id(migrated: Settings) -> None:
+def test_latest_value_wins_and_a_said_phone_beats_the_caller_id(db: Settings) -> None:
     call_id = make_call(ended=False)
     save(call_id, name="John")
     save(call_id, name="Jon", phone="415 555 0134")
@@ -106,7 +106,7 @@ def test_an_invalid_email_is_answered_back_naming_the_field(migrated: Settings) 
 
 
 def test_a_new_call_from_a_known_phone_attaches_to_the_existing_lead(
-    migrated: Settings,
+    db: Settings,
 ) -> None:
     first = make_call(from_number="+15552223333", ended=False)
     save(first, name="Dana")
@@ -117,7 +117,7 @@ def test_a_new_call_from_a_known_phone_attaches_to_the_existing_lead(
 
 
 def test_a_new_call_giving_a_known_email_attaches_to_the_existing_lead(
-    migrated: Settings,
+    db: Settings,
 ) -> None:
     first = make_call(from_number="+15552223333", ended=False)
     save(first, email="dana@reyes.com")

@@ -5,8 +5,6 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 
-import pytest
-
 from callcenter.config import Settings, get_settings
 from callcenter.db.models import Lead, OutboxStatus
 from callcenter.db.repo import leads as leads_repo
@@ -79,17 +77,15 @@ async def test_finalising_twice_queues_nothing_more(migrated: Settings) -> None:
     assert get_call(call_id).finalized_at is not None
 
 
-async def test_concurrent_finalisers_queue_each_email_once(migrated: Settings) -> None:
+async def test_concurrent_finalisers_queue_each_email_once(db: Settings) -> None:
     call_id = make_call(SPELLED_EMAIL_CALL)
-    results = await asyncio.gather(
-        *(finalize_call(settings=migrated, call_id=call_id) for _ in range(4))
-    )
+    results = await asyncio.gather(*(finalize_call(settings=db, call_id=call_id) for _ in range(4)))
     assert sum(1 for r in results if r is not None) == 1
     with session_scope() as session:
         assert len(outbox_repo.list_messages(session=session, call_id=call_id)) == 2
 
 
-async def test_transcript_corrects_what_the_tool_captured(migrated: Settings) -> None:
+async def test_transcript_corrects_what_the_tool_captured(db: Settings) -> None:
     call_id = make_call(
         [
             "A: What's your email?",
@@ -104,7 +100,7 @@ async def test_transcript_corrects_what_the_tool_captured(migrated: Settings) ->
         )
     assert outcome.ok
 
-    await finalize_call(settings=migrated, call_id=call_id)
+    await finalize_call(settings=db, call_id=call_id)
 
     lead = lead_of(call_id)
     assert lead.email == "dana@reyesplumbing.net"
@@ -120,14 +116,14 @@ async def test_a_phone_said_beats_the_caller_id(migrated: Settings) -> None:
 
 
 async def test_a_second_call_from_a_known_number_attaches_to_the_same_lead(
-    migrated: Settings,
+    db: Settings,
 ) -> None:
     first = make_call(SPELLED_EMAIL_CALL, from_number="+15552223333")
-    await finalize_call(settings=migrated, call_id=first)
+    await finalize_call(settings=db, call_id=first)
     second = make_call(
         ["A: How can I help?", "C: Just checking on my quote."], from_number="+15552223333"
     )
-    await finalize_call(settings=migrated, call_id=second)
+    await finalize_call(settings=db, call_id=second)
 
     assert lead_of(first).id == lead_of(second).id
     with session_scope() as session:
@@ -137,10 +133,10 @@ async def test_a_second_call_from_a_known_number_attaches_to_the_same_lead(
 
 
 async def test_a_known_email_from_a_new_number_merges_into_the_existing_lead(
-    migrated: Settings,
+    db: Settings,
 ) -> None:
     first = make_call(SPELLED_EMAIL_CALL, from_number="+15552223333")
-    await finalize_call(settings=migrated, call_id=first)
+    await finalize_call(settings=db, call_id=first)
     # The tool creates a lead from the new number first; the email then reveals who it is.
     second = make_call(
         ["A: Email?", "C: dana at reyes plumbing dot com", "C: My name is Dana Reyes-Lopez now."],
@@ -148,7 +144,7 @@ async def test_a_known_email_from_a_new_number_merges_into_the_existing_lead(
     )
     with session_scope() as session:
         save_lead_details(session=session, call_id=second, arguments={"need": "a second site"})
-    await finalize_call(settings=migrated, call_id=second)
+    await finalize_call(settings=db, call_id=second)
 
     lead = lead_of(second)
     assert lead.id == lead_of(first).id
@@ -186,19 +182,3 @@ async def test_team_notify_emails_each_get_a_notification(env: dict[str, str]) -
     assert sorted(r.to_address for r in rows) == ["boss@example.com", "sales@example.com"]
     assert {r.kind for r in rows} == {"team_notification"}
     assert all(r.status == OutboxStatus.pending for r in rows)
-
-
-@pytest.mark.postgres
-async def test_finalise_on_postgresql(pg_env: dict[str, str]) -> None:
-    settings = get_settings()
-    from callcenter.db.migrate import upgrade_to_head
-
-    upgrade_to_head(settings.database_url)
-    call_id = make_call(SPELLED_EMAIL_CALL)
-    results = await asyncio.gather(
-        *(finalize_call(settings=settings, call_id=call_id) for _ in range(3))
-    )
-    assert sum(1 for r in results if r is not None) == 1
-    assert lead_of(call_id).email == "dana@reyesplumbing.com"
-    with session_scope() as session:
-        assert len(outbox_repo.list_messages(session=session, call_id=call_id)) == 2

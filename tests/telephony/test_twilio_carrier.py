@@ -144,9 +144,11 @@ def test_async_amd_machine_answer_leaves_voicemail_or_hangs_up(
         assert "<Connect>" in webhook.text
         amd = {"CallSid": sid, "AccountSid": ACCOUNT_SID, "AnsweredBy": "machine_end_beep"}
         assert core.post_signed("/api/call-status", amd).status_code == 204
+        assert core.post_signed("/api/call-status", amd).status_code == 204  # a retry
         [update] = twilio.wait_for_update(sid)
         completed = inbound_params(sid, CallStatus="completed", To="+14155550123")
         core.post_signed("/api/call-status", completed)
+    assert len(twilio.calls[sid].updates) == 1  # the retried callback did nothing twice
     assert list(update) == [expected_update]
     if action == "leave_message":
         root = ElementTree.fromstring(update["Twiml"][0])

@@ -1,11 +1,9 @@
 """The whole app (`reflex run --env prod`) started once per test session, and Chromium."""
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -99,7 +97,7 @@ def _wait_ready(base_url: str, proc: subprocess.Popen[bytes], log: Path) -> None
 
 
 @pytest.fixture(scope="session")
-def app_server() -> Iterator[RunningApp]:
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
     """`reflex run --env prod` on one free port, seeded with demo data and a rep user.
 
     UI_TEST_BASE_URL points the tests at an app already running with the same setup instead."""
@@ -112,7 +110,7 @@ def app_server() -> Iterator[RunningApp]:
             log=Path(os.devnull),
         )
         return
-    workdir = Path(tempfile.mkdtemp(prefix="cc-ui-"))
+    workdir = tmp_path_factory.mktemp("ui-app")
     port = free_port()
     env = _app_env(workdir, port)
     _cli(env, "migrate")
@@ -120,7 +118,8 @@ def app_server() -> Iterator[RunningApp]:
     # Any existing user stops the admin bootstrap, so create the manager explicitly too.
     _cli(env, "create-user", MANAGER[0], "--role", "manager", "--password", MANAGER[1])
     _cli(env, "create-user", REP[0], "--role", "rep", "--password", REP[1])
-    log = workdir / "app.log"
+    log = ROOT / "var" / "ui-tests" / "app.log"  # kept after the run (var/ is not committed)
+    log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [
@@ -150,7 +149,6 @@ def app_server() -> Iterator[RunningApp]:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=10)
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

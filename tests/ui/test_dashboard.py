@@ -138,10 +138,10 @@ def test_leads_search_and_add_a_note(manager: Tab):
     assert manager.errors == []
 
 
-_WATCH = """() => {
+_WATCH = """(selector) => {
   window.__seen = {};
   const record = () => {
-    for (const el of document.querySelectorAll('.cc-turn-text')) {
+    for (const el of document.querySelectorAll(selector)) {
       const t = el.textContent;
       if (!(t in window.__seen)) window.__seen[t] = performance.timeOrigin + performance.now();
     }
@@ -159,7 +159,7 @@ def test_two_browsers_see_the_same_live_turns(
     for tab in tabs:
         sign_in(tab, *MANAGER, start="/live")
         expect(tab.page.get_by_role("heading", name="Live", exact=True)).to_be_visible()
-        tab.page.evaluate(_WATCH)
+        tab.page.evaluate(_WATCH, ".cc-turn-text")
     latencies: list[float] = []
     call_id = None
     with app_server.api() as api:
@@ -190,3 +190,27 @@ def test_two_browsers_see_the_same_live_turns(
         f"median {median:.0f} ms, p95 {p95:.0f} ms, max {latencies[-1]:.0f} ms"
     )
     assert p95 < 500, f"live updates too slow: p95 {p95:.0f} ms"
+
+
+def test_a_call_placed_from_the_form_streams_live_then_keeps_its_transcript(manager: Tab):
+    page = manager.page
+    page.get_by_label("Phone number").fill("+1 415 555 0199")
+    expect(page.get_by_text("Will dial +1 415-555-0199")).to_be_visible()
+    page.get_by_role("button", name="Call", exact=True).click()
+    watch = page.get_by_role("link", name="Watch it live")
+    expect(watch).to_be_visible(timeout=15_000)
+    call_id = (watch.get_attribute("href") or "").rsplit("=", 1)[-1]
+    assert call_id.isdigit()
+    watch.click()
+    card = page.locator(f"#live-call-{call_id}")
+    expect(card).to_contain_text("+1 415-555-0199")
+    page.evaluate(_WATCH, f"#live-call-{call_id} .cc-turn-text")
+    # The simulator answers, the local voice engine greets the callee, and the simulated
+    # callee hangs up after a few seconds: the card then leaves the live view by itself.
+    expect(card).to_have_count(0, timeout=60_000)
+    seen = page.evaluate("() => Object.keys(window.__seen)")
+    assert seen, "no transcript line reached the live view while the call was in progress"
+    manager.goto(f"/calls/{call_id}")
+    expect(page.get_by_text(seen[0]).first).to_be_visible()
+    expect(page.get_by_text("completed").first).to_be_visible()
+    assert manager.errors == []

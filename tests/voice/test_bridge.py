@@ -231,3 +231,28 @@ async def test_keypad_digits_reach_the_model_as_text(
     item = fake.last.of_type("conversation.item.create")[0]["item"]
     assert item["role"] == "user" and item["content"][0]["text"] == "[pressed 7]"
     assert base64  # keeps the import for helpers above
+
+
+async def test_live_views_get_turn_and_speaking_events_after_each_commit(
+    start_fake: Callable[[Script], FakeRealtime],
+    voice_settings: Callable[[FakeRealtime], Settings],
+) -> None:
+    fake = start_fake(Script(replies=[Reply(GREETING, audio_ms=300)]))
+    settings = voice_settings(fake)
+    line, carrier, task, call_id, services = await start_bridge_with_services(settings, speed=8.0)
+    events = services.hub.subscribe("test")
+    async with asyncio.timeout(20):
+        seen = []
+        while not any(e.kind == "turn" for e in seen):
+            seen.append(await events.get())
+        line.hang_up()
+        await task
+    await line.close()
+    speaking = [e.data["who"] for e in seen if e.kind == "speaking"]
+    assert speaking[:2] == ["agent", None]
+    [turn] = [e for e in seen if e.kind == "turn"]
+    assert turn.call_id == call_id
+    assert turn.data["role"] == "agent" and turn.data["text"] == GREETING
+    assert turn.data["interrupted"] is False and turn.data["started_at"]
+    # The turn event came after the row was committed: it is in the database.
+    assert [t.text for t in turns(call_id)] == [GREETING]

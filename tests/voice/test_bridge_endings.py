@@ -6,7 +6,13 @@ from collections.abc import Callable
 from callcenter.config import Settings
 from callcenter.db.models import EndReason
 from tests.fakes.realtime_server import FakeRealtime, Reply, Script
-from tests.voice.test_bridge import GREETING, call_row, start_bridge, start_bridge_with_services
+from tests.voice.test_bridge import (
+    GREETING,
+    call_row,
+    start_bridge,
+    start_bridge_with_services,
+    turns,
+)
 
 
 async def test_realtime_going_silent_counts_as_lost_and_the_call_ends_ai_unavailable(
@@ -109,3 +115,51 @@ async def test_outbound_call_opens_by_introducing_the_company_and_naming_the_lea
     await line.close()
     opening = fake.last.of_type("response.create")[0]["response"]["instructions"]
     assert "Introduce yourself" in opening and "Acme Plumbing Supplies" in opening
+
+
+async def test_call_reaching_the_time_limit_gets_a_goodbye_then_ends(
+    env: dict[str, str],
+    start_fake: Callable[[Script], FakeRealtime],
+    voice_settings: Callable[[FakeRealtime], Settings],
+) -> None:
+    env["MAX_CALL_SECONDS"] = "1"
+    fake = start_fake(
+        Script(replies=[Reply(GREETING, audio_ms=200), Reply("Sorry, we must stop. Bye!", 300)])
+    )
+    settings = voice_settings(fake)
+    line, carrier, task, call_id = await start_bridge(settings, speed=8.0)
+    async with asyncio.timeout(20):
+        await task
+    await line.close()
+    goodbye = fake.sent("response.create")[1]["response"]["instructions"]
+    assert "goodbye" in goodbye
+    assert line.played_ms >= 200 + 300 - 20  # the goodbye played before the hang-up
+    assert carrier.hang_ups == [line.call_sid]
+    assert call_row(call_id).end_reason == EndReason.time_limit
+
+
+async def test_a_caller_who_stays_silent_is_prompted_then_told_goodbye_then_hung_up_on(
+    start_fake: Callable[[Script], FakeRealtime],
+    voice_settings: Callable[[FakeRealtime], Settings],
+) -> None:
+    fake = start_fake(
+        Script(
+            replies=[
+                Reply(GREETING, audio_ms=200),
+                Reply("Are you still there?", audio_ms=200),
+                Reply("Still there?", audio_ms=200),
+                Reply("I'll let you go. Goodbye!", audio_ms=300),
+            ],
+            idle_timeout_ms=400,
+        )
+    )
+    settings = voice_settings(fake)
+    line, carrier, task, call_id = await start_bridge(settings, speed=8.0)
+    async with asyncio.timeout(20):
+        await task
+    await line.close()
+    said = [t.text for t in turns(call_id)]
+    assert said == [GREETING, "Are you still there?", "Still there?", "I'll let you go. Goodbye!"]
+    assert "goodbye" in fake.sent("response.create")[-1]["response"]["instructions"]
+    assert carrier.hang_ups == [line.call_sid]
+    assert call_row(call_id).end_reason == EndReason.idle

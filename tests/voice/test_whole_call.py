@@ -120,3 +120,50 @@ def test_whole_inbound_call_transcript_live_lead_and_agent_hang_up(
     ]
     assert lead["email"] == "sam@example.com" and lead["name"] == "Sam Lee"
     assert fake.open_connections() == 0
+
+
+def test_barge_in_through_the_simulator_truncates_at_what_the_caller_heard(
+    env: dict[str, str], start_fake: Callable[[Script], FakeRealtime]
+) -> None:
+    words = " ".join(f"word{i}" for i in range(50))
+    fake = start_fake(
+        Script(
+            replies=[Reply(words, audio_ms=5000), Reply("Sorry, go ahead.", audio_ms=300)],
+            caller_says=["Wait, stop."],
+        )
+    )
+    played_when_cut: list[int] = []
+
+    async def caller(line: CallerLine) -> None:
+        await hear_audio(line, 1.2)  # about a second of the long greeting
+        await line.say(b"\x22" * 8 * 400)  # the caller talks over it
+        stats = line.stats  # type: ignore[attr-defined]
+        played_when_cut.append(stats.bytes_played)
+        await hear_audio(line, 2.0)
+        await line.hang_up()
+
+    with running_core(env, fake) as (server, services):
+        carrier = services.carrier
+        assert isinstance(carrier, SimulatorCarrier)
+        call: SimulatedCall = in_app_loop(server, carrier.place_inbound_call(caller=caller)).result(
+            10
+        )
+        in_app_loop(server, call.wait(20)).result(25)
+        with httpx.Client(
+            base_url=server.base_url, headers={"Authorization": f"Bearer {TEST_API_TOKEN}"}
+        ) as api:
+            final = api.get(f"/api/calls/{call.call_sid}").json()
+
+    [truncate] = fake.last.of_type("conversation.item.truncate")
+    heard_ms = played_when_cut[0] // 8
+    assert call.streams[0].clears >= 1
+    # Within a few 20 ms frames of what the simulated phone actually played: the phone keeps
+    # playing while the caller's first words travel to the service and the clear travels back,
+    # and each mark is echoed one 20 ms tick after its audio.
+    assert abs(truncate["audio_end_ms"] - heard_ms) <= 120, (truncate, heard_ms)
+    assert truncate["audio_end_ms"] <= heard_ms
+    assert 800 <= truncate["audio_end_ms"] < 5000
+    first = final["transcript"][0]
+    assert first["role"] == "agent" and first["interrupted"] is True
+    assert words.startswith(first["text"]) and 0 < len(first["text"].split()) < 50
+    assert final["end_reason"] == "caller_hung_up"

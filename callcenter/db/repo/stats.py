@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import case, func
+from sqlalchemy import String, case, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -112,7 +112,8 @@ def calls_per_day(*, session: Session, days: int, today: date) -> list[DayCount]
 
 def outcomes(*, session: Session, since: datetime) -> dict[str, int]:
     """How calls ended: end reason when known, else final status, for calls since `since`."""
-    label = func.coalesce(col(Call.end_reason), col(Call.status))
+    # Both enum columns hold member names (e.g. "no_answer"); read them back as plain text.
+    label = func.coalesce(col(Call.end_reason), col(Call.status), type_=String)
     rows = session.exec(
         select(label, func.count(col(Call.id))).where(col(Call.started_at) >= since).group_by(label)
     ).all()

@@ -8,19 +8,17 @@ with a signed handshake, sends status callbacks in Twilio's order and answers RE
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, field
-from email.utils import format_datetime
+from dataclasses import dataclass
 from typing import Any
 
-import httpx
-
 from callcenter.config import Settings
-from callcenter.db.types import utcnow
 from callcenter.telephony import twiml
 from callcenter.telephony.carriers.base import CarrierError, DialResult
 from callcenter.telephony.carriers.caller import SimulatedCaller
+from callcenter.telephony.carriers.sim_call import SimulatedCall
 from callcenter.telephony.carriers.sim_callers import silence_caller
-from callcenter.telephony.carriers.sim_line import SimulatedLine, StreamStats, new_sid
+from callcenter.telephony.carriers.sim_http import WebhookClient
+from callcenter.telephony.carriers.sim_line import SimulatedLine, new_sid
 from callcenter.telephony.carriers.sim_twiml import (
     DialVerb,
     HangupVerb,
@@ -31,7 +29,7 @@ from callcenter.telephony.carriers.sim_twiml import (
     Verb,
     parse_twiml,
 )
-from callcenter.telephony.signature import sign, webhook_url
+from callcenter.telephony.signature import sign
 
 log = logging.getLogger(__name__)
 
@@ -69,31 +67,6 @@ def set_default_caller_factory(factory: CallerFactory | None) -> None:
 
 def default_caller_factory() -> CallerFactory:
     return _caller_factory
-
-
-@dataclass
-class SimulatedCall:
-    """One call as the simulated Twilio sees it."""
-
-    call_sid: str
-    direction: str
-    from_number: str
-    to_number: str
-    status: str = "queued"
-    answered_by: str | None = None
-    line: SimulatedLine | None = None
-    streams: list[StreamStats] = field(default_factory=list)
-    pending_twiml: str | None = None
-    callbacks: list[dict[str, str]] = field(default_factory=list)
-    ended: asyncio.Event = field(default_factory=asyncio.Event)
-    interrupted: asyncio.Event = field(default_factory=asyncio.Event)
-    answered_at: float | None = None
-    task: asyncio.Task[None] | None = None
-
-    async def wait(self, timeout: float | None = None) -> None:  # noqa: ASYNC109
-        """Until the call has ended at the carrier (every callback sent)."""
-        async with asyncio.timeout(timeout):
-            await self.ended.wait()
 
 
 class SimulatorCarrier:
@@ -192,11 +165,11 @@ class SimulatorCarrier:
 
     async def _run_outbound(self, call: SimulatedCall, caller: SimulatedCaller) -> None:
         """initiated → ringing → answered (TwiML fetched, stream) → completed, like Twilio."""
-        async with httpx.AsyncClient(timeout=15) as http:
+        async with WebhookClient(self._settings, self.account_sid) as hooks:
             try:
-                await self._status(http, call, "initiated")
+                await hooks.status(call, "initiated")
                 call.status = "ringing"
-                await self._status(http, call, "ringing")
+                await hooks.status(call, "ringing")
                 if await self._wait_interrupted(call, self._ring_seconds):
                     call.status = "canceled"
                     return
@@ -206,11 +179,11 @@ class SimulatorCarrier:
                     return
                 call.status = "in-progress"
                 call.answered_at = asyncio.get_running_loop().time()
-                document = await self._webhook(http, call, "/api/outbound-call-webhook")
-                await self._status(http, call, "in-progress")
-                amd = asyncio.create_task(self._report_amd(http, call, caller))
+                document = await hooks.fetch_twiml(call, "/api/outbound-call-webhook")
+                await hooks.status(call, "in-progress")
+                amd = asyncio.create_task(self._report_amd(hooks, call, caller))
                 try:
-                    await self._execute(http, call, document, caller)
+                    await self._execute(call, document, caller)
                 finally:
                     amd.cancel()
                     await asyncio.gather(amd, return_exceptions=True)
@@ -219,28 +192,26 @@ class SimulatorCarrier:
                 log.exception("simulated call failed", extra={"call_sid": call.call_sid})
                 call.status = "completed" if call.answered_at is not None else "failed"
             finally:
-                await self._final_status(http, call)
+                await hooks.final_status(call)
 
     async def _run_inbound(self, call: SimulatedCall, caller: SimulatedCaller) -> None:
         """A caller phones our number: fetch the inbound webhook and run its TwiML."""
-        async with httpx.AsyncClient(timeout=15) as http:
+        async with WebhookClient(self._settings, self.account_sid) as hooks:
             try:
                 call.status = "ringing"
-                document = await self._webhook(http, call, "/api/inbound-call")
+                document = await hooks.fetch_twiml(call, "/api/inbound-call")
                 call.status = "in-progress"
                 call.answered_at = asyncio.get_running_loop().time()
-                await self._execute(http, call, document, caller)
+                await self._execute(call, document, caller)
                 call.status = "completed"
             except Exception:
                 log.exception("simulated call failed", extra={"call_sid": call.call_sid})
                 call.status = "completed" if call.answered_at is not None else "failed"
             finally:
                 # As if the number's status callback URL pointed at us.
-                await self._final_status(http, call)
+                await hooks.final_status(call)
 
-    async def _execute(
-        self, http: httpx.AsyncClient, call: SimulatedCall, document: str, caller: SimulatedCaller
-    ) -> None:
+    async def _execute(self, call: SimulatedCall, document: str, caller: SimulatedCaller) -> None:
         """Run TwiML verbs in order; a REST redirect replaces what is left with new TwiML."""
         verbs: list[Verb] = parse_twiml(document)
         while verbs:
@@ -303,73 +274,12 @@ class SimulatorCarrier:
         return True
 
     async def _report_amd(
-        self, http: httpx.AsyncClient, call: SimulatedCall, caller: SimulatedCaller
+        self, hooks: WebhookClient, call: SimulatedCall, caller: SimulatedCaller
     ) -> None:
         """Async AMD: the AnsweredBy result arrives on its own callback once detection ends."""
         await asyncio.sleep(float(getattr(caller, "amd_seconds", 0.3)))
         call.answered_by = str(getattr(caller, "answered_by", "human"))
-        params = self._base_params(call) | {
-            "AnsweredBy": call.answered_by,
-            "MachineDetectionDuration": "300",
-        }
-        await self._post(http, call, "/api/call-status", params)
-
-    # --- HTTP to our webhooks ------------------------------------------------------------
-
-    def _base_params(self, call: SimulatedCall) -> dict[str, str]:
-        return {
-            "AccountSid": self.account_sid,
-            "ApiVersion": "2010-04-01",
-            "CallSid": call.call_sid,
-            "CallStatus": call.status,
-            "Direction": "inbound" if call.direction == "inbound" else "outbound-api",
-            "From": call.from_number,
-            "To": call.to_number,
-            "Caller": call.from_number,
-            "Called": call.to_number,
-        }
-
-    async def _status(self, http: httpx.AsyncClient, call: SimulatedCall, status: str) -> None:
-        params = self._base_params(call) | {
-            "CallStatus": status,
-            "CallbackSource": "call-progress-events",
-            "SequenceNumber": str(len(call.callbacks)),
-            "Timestamp": format_datetime(utcnow()),
-        }
-        if status in ("completed", "busy", "no-answer", "failed", "canceled"):
-            loop_time = asyncio.get_running_loop().time()
-            seconds = round(loop_time - call.answered_at) if call.answered_at is not None else 0
-            params |= {"CallDuration": str(seconds), "Duration": str(max(1, -(-seconds // 60)))}
-        await self._post(http, call, "/api/call-status", params)
-
-    async def _final_status(self, http: httpx.AsyncClient, call: SimulatedCall) -> None:
-        if call.status not in ("completed", "busy", "no-answer", "failed", "canceled"):
-            call.status = "completed"
-        try:
-            await self._status(http, call, call.status)
-        except Exception:
-            log.warning("final status callback failed", extra={"call_sid": call.call_sid})
-
-    async def _webhook(self, http: httpx.AsyncClient, call: SimulatedCall, path: str) -> str:
-        response = await self._post(http, call, path, self._base_params(call))
-        if response is None or response.status_code != 200:
-            code = response.status_code if response is not None else "no response"
-            raise CarrierError(f"webhook {path} answered {code} (Twilio error 11200)")
-        return response.text
-
-    async def _post(
-        self, http: httpx.AsyncClient, call: SimulatedCall, path: str, params: dict[str, str]
-    ) -> httpx.Response | None:
-        url = webhook_url(self._settings, path)
-        headers = {"Content-Type": "application/x-www-form-urlencoded"}
-        if self._settings.twilio_auth_token:
-            headers["X-Twilio-Signature"] = sign(self._settings.twilio_auth_token, url, params)
-        call.callbacks.append({"path": path, **params})
-        try:
-            return await http.post(url, data=params, headers=headers)
-        except httpx.HTTPError as exc:
-            log.warning("webhook %s failed: %s", path, exc, extra={"call_sid": call.call_sid})
-            return None
+        await hooks.amd_result(call, call.answered_by)
 
 
 async def place_inbound_call(

@@ -6,7 +6,11 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
-from twilio.base.exceptions import TwilioException, TwilioRestException
+from twilio.base.exceptions import (
+    TwilioException,
+    TwilioRestException,
+    TwilioServiceException,
+)
 from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
@@ -62,6 +66,9 @@ def build_client(settings: Settings) -> Client:
 def _carrier_error(exc: Exception) -> CarrierError:
     if isinstance(exc, TwilioRestException):
         return CarrierError(f"Twilio refused the request: {exc.msg}", code=exc.code)
+    if isinstance(exc, TwilioServiceException):  # RFC 9457 problem details
+        why = exc.detail or exc.title
+        return CarrierError(f"Twilio refused the request: {why}", code=exc.code)
     return CarrierError(f"Twilio is unreachable: {type(exc).__name__}")
 
 

@@ -51,6 +51,11 @@ class Activity:
     time: str = ""
 
 
+def turn_key(role: str, started_at: str) -> str:
+    """How a turn is recognised whether it came from the database or from a live event."""
+    return f"{role}-{started_at}"
+
+
 def other_party(call: Call) -> str:
     number = call.from_number if call.direction == CallDirection.inbound else call.to_number
     return phone_display(number)
@@ -78,7 +83,7 @@ def card_for(session: Session, call: Call, *, speaking: str = "") -> LiveCard:
         speaking=speaking,
         turns=[
             LiveTurn(
-                key=f"{t.id}",
+                key=turn_key(t.role, _iso(t.started_at)),
                 role=t.role,
                 text=t.text,
                 interrupted=t.interrupted,

@@ -7,7 +7,14 @@ from typing import Any
 import reflex as rx
 
 from callcenter.live.events import CallEvent
-from callcenter.ui.live.cards import Activity, LiveCard, LiveTurn, load_active_cards, load_card
+from callcenter.ui.live.cards import (
+    Activity,
+    LiveCard,
+    LiveTurn,
+    load_active_cards,
+    load_card,
+    turn_key,
+)
 from callcenter.ui.live.state import LIVE_TOKEN, LiveState
 
 log = logging.getLogger(__name__)
@@ -24,13 +31,14 @@ def _turn_from(event: CallEvent) -> LiveTurn | None:
     data = event.data
     if not data.get("text"):
         return None
-    key = data.get("turn_key") or data.get("id") or f"{data.get('role')}-{data.get('started_at')}"
+    role = str(data.get("role", ""))
+    started_at = str(data.get("started_at") or event.at.isoformat())
     return LiveTurn(
-        key=str(key),
-        role=str(data.get("role", "")),
+        key=str(data.get("turn_key") or turn_key(role, started_at)),
+        role=role,
         text=str(data["text"]),
         interrupted=bool(data.get("interrupted", False)),
-        at=str(data.get("started_at") or event.at.isoformat()),
+        at=started_at,
     )
 
 

@@ -117,6 +117,9 @@ def live_card(card: Any) -> rx.Component:
                     rx.vstack(rx.foreach(card.turns, _turn), spacing="2", width="100%"),
                     rx.text("Waiting for the first words…", size="2", color=rx.color("gray", 10)),
                 ),
+                # column-reverse keeps the scroll pinned to the newest turn as turns arrive.
+                display="flex",
+                flex_direction="column-reverse",
                 max_height=rx.cond(followed, "36rem", "16rem"),
                 overflow_y="auto",
                 width="100%",

@@ -1,4 +1,4 @@
-"""`LocalVoiceSession` with real audio: flite speech in, espeak speech and Realtime-style events out."""
+"""`LocalVoiceSession` with real audio: flite speech in, espeak speech and Realtime events out."""
 
 import asyncio
 import base64
@@ -41,7 +41,7 @@ class Recorder:
                 self.events.append(event)
                 self._changed.notify_all()
 
-    async def until(self, match: Callable[[VoiceEvent], bool], timeout: float = 15) -> VoiceEvent:
+    async def until(self, match: Callable[[VoiceEvent], bool], timeout: float = 15) -> VoiceEvent:  # noqa: ASYNC109
         async with asyncio.timeout(timeout), self._changed:
             while True:
                 for event in self.events:

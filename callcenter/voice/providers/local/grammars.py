@@ -25,9 +25,7 @@ def _filtered(words: Iterable[str], known: Callable[[str], bool]) -> list[str]:
     return [w for w in words if all(known(part) for part in w.split())]
 
 
-def build_jsgf(
-    search: str, known: Callable[[str], bool], hints: Iterable[str] = ()
-) -> str:
+def build_jsgf(search: str, known: Callable[[str], bool], hints: Iterable[str] = ()) -> str:
     """The JSGF text for `search`; every word must pass `known` (be in the dictionary).
 
     `hints` are words this caller already said (their name, their business): an email

@@ -2,11 +2,12 @@
 
 import base64
 import binascii
+import threading
 from dataclasses import dataclass
 
 import numpy as np
 
-from callcenter.voice.providers.local.asr import Recognizer
+from callcenter.voice.providers.local.asr import POOL, Recognizer
 from callcenter.voice.providers.local.audio import ulaw_to_pcm
 from callcenter.voice.providers.local.vad import FRAME_SAMPLES, TurnDetector
 
@@ -29,6 +30,9 @@ class Listener:
         self._pending = b""
         self.search = "name"
         self.hints: list[str] = []
+        # Held while a worker thread uses the recogniser: a call that ends mid-utterance must
+        # not hand the decoder back to the pool while the thread still feeds it.
+        self.busy = threading.Lock()
 
     @property
     def in_speech(self) -> bool:
@@ -36,6 +40,10 @@ class Listener:
 
     def process(self, payloads: list[str]) -> list[Heard]:
         """Feed base64 μ-law payloads (any length) and report speech starts/stops in order."""
+        with self.busy:
+            return self._process(payloads)
+
+    def _process(self, payloads: list[str]) -> list[Heard]:
         heard: list[Heard] = []
         if not self._vad.in_speech:
             self.recognizer.set_hints(self.hints)
@@ -63,3 +71,8 @@ class Listener:
 
     def partial(self) -> str:
         return self.recognizer.partial() if self._vad.in_speech else ""
+
+    def release(self) -> None:
+        """Hand the recogniser back to the pool once no thread is using it (blocking)."""
+        with self.busy:
+            POOL.release(self.recognizer)

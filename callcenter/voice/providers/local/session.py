@@ -138,8 +138,8 @@ class LocalVoiceSession:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         if self._listener is not None:
-            POOL.release(self._listener.recognizer)
-            self._listener = None
+            listener, self._listener = self._listener, None
+            await asyncio.to_thread(listener.release)
         self._emit(SessionClosed("closed"))
 
     # -- caller side -----------------------------------------------------------------------
@@ -148,10 +148,12 @@ class LocalVoiceSession:
         assert self._listener is not None
         listener = self._listener
         while True:
-            try:
-                payloads = [await asyncio.wait_for(self._audio_in.get(), timeout=0.5)]
-            except TimeoutError:
-                payloads = []
+            payloads: list[str] = []
+            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation that
+            # races with the queue, and close() then waits for this task forever.
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(0.5):
+                    payloads.append(await self._audio_in.get())
             while not self._audio_in.empty():
                 payloads.append(self._audio_in.get_nowait())
             if payloads:

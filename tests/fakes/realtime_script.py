@@ -1,0 +1,56 @@
+"""The fake Realtime service's script (what the agent says, what the caller said) and records."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+API_KEY = "sk-test-fake-realtime"
+SILENCE = frozenset({0xFF, 0x7F})
+BETA_SESSION_FIELDS = (
+    "input_audio_format",
+    "output_audio_format",
+    "voice",
+    "modalities",
+    "temperature",
+    "turn_detection",
+    "input_audio_transcription",
+)
+
+
+@dataclass
+class Reply:
+    """One agent response: spoken text with `audio_ms` of audio, then optionally a tool call."""
+
+    text: str
+    audio_ms: int = 600
+    tool: tuple[str, dict[str, Any]] | None = None
+
+
+@dataclass
+class Script:
+    replies: list[Reply] = field(default_factory=list)  # consumed by every response, in order
+    caller_says: list[str] = field(default_factory=list)  # transcript of each caller turn
+    chunk_ms: int = 100  # audio per delta
+    pace: float = 0.0  # 0: audio as fast as possible; 1.0: real time
+    refuse_status: int | None = None  # HTTP status for every handshake
+    drop_after_responses: int | None = None  # close the socket (1011) after N responses
+    stall_after_responses: int | None = None  # go silent after N responses
+    silence_ms_to_stop: int = 500
+    idle_timeout_ms: int | None = None  # like server_vad's idle_timeout_ms
+    default_reply: Reply = field(default_factory=lambda: Reply("Okay.", audio_ms=200))
+    audio_byte: int = 0x55  # what the agent's audio is made of (never silence)
+    audio_factory: Callable[[int, int, int], bytes] | None = None  # (response, chunk, size)
+
+
+@dataclass
+class Connection:
+    """What one client did: its handshake headers and every event it sent."""
+
+    headers: dict[str, str]
+    path: str
+    events: list[dict[str, Any]] = field(default_factory=list)
+    closed: bool = False
+    appended_bytes: int = 0
+
+    def of_type(self, kind: str) -> list[dict[str, Any]]:
+        return [e for e in list(self.events) if e.get("type") == kind]
