@@ -6,22 +6,31 @@ import sys
 
 from callcenter.config import ConfigError
 
-COMMAND_MODULES = (
-    "callcenter.cli.migrate",
-    "callcenter.cli.users",
-    "callcenter.cli.seed",
-    "callcenter.cli.call",
-    "callcenter.cli.simulate",
-    "callcenter.cli.outbox",
-)
+# Each command's name and the module that registers it; only the module of the command
+# being run is imported (the others pull in the simulator, audio and the web stack).
+COMMANDS = {
+    "migrate": "callcenter.cli.migrate",
+    "create-user": "callcenter.cli.users",
+    "seed-demo": "callcenter.cli.seed",
+    "call": "callcenter.cli.call",
+    "simulate": "callcenter.cli.simulate",
+    "send-outbox": "callcenter.cli.outbox",
+}
+COMMAND_MODULES = tuple(COMMANDS.values())
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _modules_for(argv: list[str] | None) -> tuple[str, ...]:
+    first = next((w for w in argv or [] if not w.startswith("-")), None)
+    return (COMMANDS[first],) if first in COMMANDS else COMMAND_MODULES
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The CLI parser; given `argv`, only the module of the command it names is imported."""
     parser = argparse.ArgumentParser(
         prog="python -m callcenter", description="callcenter: AI phone agent for lead capture"
     )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in _modules_for(argv):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -33,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args) or 0)

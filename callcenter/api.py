@@ -98,4 +98,7 @@ def create_api(settings: Settings | None = None, services: Services | None = Non
     app.add_middleware(HttpMetricsMiddleware)
     for module in (health, calls, leads, outbound, dnc, metrics, webhooks, media_stream):
         app.include_router(module.router)
+    from callcenter.telephony.carriers import softphone
+
+    app.include_router(softphone.router)
     return app

@@ -32,3 +32,9 @@ def timestamp(value: datetime | None) -> str:
 
 def clock(value: datetime | None) -> str:
     return value.strftime("%H:%M:%S") if value else ""
+
+
+def id_from_path(path: str) -> int:
+    """The numeric id at the end of a path like `/calls/12/` (0 when there is none)."""
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    return int(last) if last.isdigit() else 0

@@ -155,8 +155,17 @@ def running_stack(
     level = root.level
     root.setLevel(logging.DEBUG)
     try:
-        with serve_in_thread(create_api(settings, services), port=port) as server:
-            yield Stack(server=server, services=services, fake=fake, logs=stream)
+        app = create_api(settings, services)
+        root.setLevel(logging.DEBUG)  # after create_api, which sets the configured level
+        with serve_in_thread(app, port=port) as server:
+            # uvicorn's own loggers do not propagate: its "Exception in ASGI application"
+            # lines must be captured too.
+            server_log = logging.getLogger("uvicorn.error")
+            server_log.addHandler(handler)
+            try:
+                yield Stack(server=server, services=services, fake=fake, logs=stream)
+            finally:
+                server_log.removeHandler(handler)
     finally:
         root.removeHandler(handler)
         root.setLevel(level)

@@ -19,8 +19,9 @@ from callcenter.telephony.protocol import (
 EVENTS = ["connected", "start", "media", "dtmf", "mark", "stop", "clear", "", "MEDIA"]
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=40),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+    ),
     max_leaves=12,
 )
 # Objects shaped like Twilio messages, with every field possibly the wrong type or missing.

@@ -6,13 +6,14 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.support.servers import free_port
+from tests.support.servers import RedisServer, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
@@ -96,42 +97,25 @@ def _wait_ready(base_url: str, proc: subprocess.Popen[bytes], log: Path) -> None
     raise TimeoutError(f"the app did not come up in {START_TIMEOUT} s:\n{log.read_text()[-4000:]}")
 
 
-@pytest.fixture(scope="session")
-def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+@contextmanager
+def running_app(workdir: Path, name: str, **extra_env: str) -> Iterator[RunningApp]:
     """`reflex run --env prod` on one free port, seeded with demo data and a rep user.
 
-    UI_TEST_BASE_URL points the tests at an app already running with the same setup instead."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is not installed (apt-get install chromium)")
-    if os.environ.get("UI_TEST_BASE_URL"):
-        yield RunningApp(
-            base_url=os.environ["UI_TEST_BASE_URL"].rstrip("/"),
-            api_token=os.environ.get("UI_TEST_API_TOKEN", API_TOKEN),
-            log=Path(os.devnull),
-        )
-        return
-    workdir = tmp_path_factory.mktemp("ui-app")
+    Only one app may run at a time: each build writes its port into the shared `.web/`."""
     port = free_port()
-    env = _app_env(workdir, port)
+    env = _app_env(workdir, port) | extra_env
     _cli(env, "migrate")
     _cli(env, "seed-demo")
     # Any existing user stops the admin bootstrap, so create the manager explicitly too.
     _cli(env, "create-user", MANAGER[0], "--role", "manager", "--password", MANAGER[1])
     _cli(env, "create-user", REP[0], "--role", "rep", "--password", REP[1])
-    log = ROOT / "var" / "ui-tests" / "app.log"  # kept after the run (var/ is not committed)
+    log = ROOT / "var" / "ui-tests" / f"{name}.log"  # kept after the run (var/ is not committed)
     log.parent.mkdir(parents=True, exist_ok=True)
+    command = ["reflex", "run", "--env", "prod", "--frontend-port", str(port)]
+    command += ["--backend-port", str(port)]
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [
-                "reflex",
-                "run",
-                "--env",
-                "prod",
-                "--frontend-port",
-                str(port),
-                "--backend-port",
-                str(port),
-            ],
+            command,
             cwd=ROOT,
             env=env,
             stdout=out,
@@ -149,6 +133,38 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=10)
+
+
+def _need_chromium() -> None:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is not installed (apt-get install chromium)")
+
+
+@pytest.fixture(scope="module")
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+    """The whole app, one process, for the tests of one module.
+
+    UI_TEST_BASE_URL points the tests at an app already running with the same setup instead."""
+    _need_chromium()
+    if os.environ.get("UI_TEST_BASE_URL"):
+        yield RunningApp(
+            base_url=os.environ["UI_TEST_BASE_URL"].rstrip("/"),
+            api_token=os.environ.get("UI_TEST_API_TOKEN", API_TOKEN),
+            log=Path(os.devnull),
+        )
+        return
+    with running_app(tmp_path_factory.mktemp("ui-app"), "app") as app:
+        yield app
+
+
+@pytest.fixture(scope="module")
+def app_server_redis(
+    tmp_path_factory: pytest.TempPathFactory, redis: RedisServer
+) -> Iterator[RunningApp]:
+    """The whole app with REDIS_URL set: Reflex then runs several backend workers."""
+    _need_chromium()
+    with running_app(tmp_path_factory.mktemp("ui-redis"), "app-redis", REDIS_URL=redis.url) as app:
+        yield app
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,13 @@
-"""Browser helpers: a signed-in page that records console errors."""
+"""Browser helpers: signed-in tabs that record console errors, and live-update timing."""
 
 import re
+import statistics
+import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+from playwright.sync_api import expect
 
 from tests.ui.conftest import RunningApp
 
@@ -44,3 +49,68 @@ def sign_in(tab: Tab, email: str, password: str, *, start: str = "/") -> None:
     tab.page.get_by_label("Password").fill(password)
     tab.page.get_by_role("button", name="Sign in").click()
     tab.page.wait_for_url(lambda url: "/login" not in url, timeout=20_000)
+
+
+# Records, in the page, when each transcript line matching `selector` first shows up.
+WATCH_TURNS = """(selector) => {
+  window.__seen = {};
+  const record = () => {
+    for (const el of document.querySelectorAll(selector)) {
+      const t = el.textContent;
+      if (!(t in window.__seen)) window.__seen[t] = performance.timeOrigin + performance.now();
+    }
+  };
+  new MutationObserver(record).observe(document.body, {childList: true, subtree: true,
+                                                        characterData: true});
+  record();
+}"""
+
+
+def two_browsers_watch_live_turns(
+    browser: Any, app: RunningApp, *, turns: int = 20, screenshot: Path | None = None
+) -> list[float]:
+    """Two signed-in browsers on /live; commit `turns` transcript lines through the core and
+    return, for each line and browser, milliseconds from database commit to the DOM."""
+    from tests.ui.conftest import MANAGER
+
+    tabs = [open_tab(browser, app), open_tab(browser, app)]
+    for tab in tabs:
+        sign_in(tab, *MANAGER, start="/live")
+        expect(tab.page.get_by_role("heading", name="Live", exact=True)).to_be_visible()
+        tab.page.evaluate(WATCH_TURNS, ".cc-turn-text")
+    latencies: list[float] = []
+    call_id = None
+    with app.api() as api:
+        for i in range(turns):
+            text = f"Live line {i} {time.monotonic_ns()}"
+            body: dict[str, Any] = {"text": text, "role": "caller" if i % 2 else "agent"}
+            if call_id is not None:
+                body["call_id"] = call_id
+            reply = api.post("/api/test/live-turn", json=body)
+            assert reply.status_code == 200, reply.text
+            call_id = reply.json()["call_id"]
+            committed = reply.json()["committed_ms"]
+            for tab in tabs:
+                expect(tab.page.locator(".cc-turn-text", has_text=text)).to_be_visible()
+                latencies.append(tab.page.evaluate("t => window.__seen[t]", text) - committed)
+    for tab in tabs:
+        card = tab.page.locator(f"#live-call-{call_id}")
+        expect(card).to_contain_text("+1 555-000-1111")
+        expect(card.locator(".cc-elapsed")).to_have_text(re.compile(r"\d+:\d\d"))
+        assert tab.errors == []
+    if screenshot is not None:
+        tabs[0].page.screenshot(path=screenshot, full_page=True)
+    for tab in tabs:
+        tab.page.context.close()
+    return latencies
+
+
+def report_latency(label: str, latencies: list[float]) -> float:
+    """Print median / p95 / max and return the p95."""
+    ordered = sorted(latencies)
+    p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
+    print(
+        f"\nlive turn commit → DOM, {label}, {len(ordered)} updates in 2 browsers: "
+        f"median {statistics.median(ordered):.0f} ms, p95 {p95:.0f} ms, max {ordered[-1]:.0f} ms"
+    )
+    return p95

@@ -116,3 +116,18 @@ def test_calls_search_notes_and_csv(migrated: Settings):
 
     rows = list(csv.DictReader(io.StringIO(leads_csv(LeadFilters(q="grace")))))
     assert [(r["name"], r["email"]) for r in rows] == [("Grace Liu", "grace@liu.example")]
+
+
+def test_failed_sign_ins_are_kept_so_the_rate_limit_applies(migrated: Settings):
+    from callcenter.accounts import service as accounts
+    from callcenter.api import prepare_database
+    from callcenter.ui.pages.login import _safe_next, _sign_in
+
+    prepare_database(migrated)
+    for _ in range(accounts.MAX_FAILED_LOGINS):
+        assert isinstance(_sign_in("admin@example.com", "nope"), accounts.LoginError)
+    refused = _sign_in("admin@example.com", "admin-password-1")
+    assert isinstance(refused, accounts.LoginError) and "Too many" in str(refused)
+    assert _safe_next("%2Fcalls%3Fq%3Dx") == "/calls?q=x"
+    assert _safe_next("https://evil.example/") == "/"
+    assert _safe_next("//evil.example/") == "/"

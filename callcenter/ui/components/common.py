@@ -1,5 +1,7 @@
 """Page headings, stat tiles, badges, empty states and skeletons used across pages."""
 
+from typing import Any
+
 import reflex as rx
 
 STATUS_COLORS = {
@@ -101,3 +103,16 @@ def section(title: str, *children: rx.Component, **props) -> rx.Component:
         width="100%",
         **props,
     )
+
+
+def error_alert(message: Any) -> rx.Component:
+    """A red callout with role="alert", shown only while `message` is not empty."""
+    return rx.cond(
+        message != "",
+        rx.callout(message, icon="circle-alert", color_scheme="red", role="alert", width="100%"),
+    )
+
+
+def loaded(loading: Any, found: Any, body: rx.Component, missing: rx.Component) -> rx.Component:
+    """Skeleton while loading, then the page body, or `missing` when there is nothing."""
+    return rx.cond(loading, skeleton_rows(8, "3rem"), rx.cond(found, body, missing))

@@ -8,19 +8,16 @@ import reflex as rx
 from callcenter.ui import runtime
 from callcenter.ui.components.common import (
     empty_state,
+    error_alert,
+    loaded,
     page_header,
     section,
-    skeleton_rows,
     status_badge,
 )
 from callcenter.ui.components.transcript import chat_bubble
+from callcenter.ui.format import id_from_path
 from callcenter.ui.pages.calls_data import CallDetail, load_call_detail
 from callcenter.ui.state.auth import AuthState
-
-
-def call_id_from_path(path: str) -> int:
-    last = path.rstrip("/").rsplit("/", 1)[-1]
-    return int(last) if last.isdigit() else 0
 
 
 class CallDetailState(AuthState):
@@ -37,7 +34,7 @@ class CallDetailState(AuthState):
         self.loading = True
         self.action_error = ""
         self.callback_id = 0
-        call_id = call_id_from_path(self.router.url.path)
+        call_id = id_from_path(self.router.url.path)
         self.detail = await asyncio.to_thread(load_call_detail, call_id)
         self.loading = False
 
@@ -131,12 +128,7 @@ def _body() -> rx.Component:
                 disabled=~CallDetailState.is_manager,
             ),
         ),
-        rx.cond(
-            CallDetailState.action_error != "",
-            rx.callout(
-                CallDetailState.action_error, icon="circle-alert", color_scheme="red", role="alert"
-            ),
-        ),
+        error_alert(CallDetailState.action_error),
         rx.cond(
             CallDetailState.callback_id > 0,
             rx.callout(
@@ -204,14 +196,10 @@ def _body() -> rx.Component:
 
 
 def call_detail_page() -> rx.Component:
-    return rx.cond(
+    detail: Any = CallDetailState.detail
+    return loaded(
         CallDetailState.loading,
-        skeleton_rows(8, "3rem"),
-        rx.cond(
-            CallDetailState.detail.found,  # type: ignore[attr-defined]
-            _body(),
-            empty_state(
-                "phone-off", "Call not found", "It may have been removed. Go back to Calls."
-            ),
-        ),
+        detail.found,
+        _body(),
+        empty_state("phone-off", "Call not found", "It may have been removed. Go back to Calls."),
     )

@@ -1,19 +1,17 @@
 """`/calls`: the call history, with filters and search held in the URL, paged on the server."""
 
-import asyncio
-from dataclasses import asdict
 from typing import Any
 
 import reflex as rx
 
 from callcenter.ui.components.common import empty_state, page_header, skeleton_rows, status_badge
+from callcenter.ui.components.pager import pager
 from callcenter.ui.pages.calls_data import PAGE_SIZE, SORTS, CallFilters, CallRow, load_calls
 from callcenter.ui.state.auth import AuthState
+from callcenter.ui.state.list_page import ANY, ListPageState
 
-ANY = "any"
 
-
-class CallsState(AuthState):
+class CallsState(ListPageState, AuthState):
     status: rx.Field[str] = rx.field("")
     direction: rx.Field[str] = rx.field("")
     since: rx.Field[str] = rx.field("")
@@ -21,76 +19,26 @@ class CallsState(AuthState):
     has_lead: rx.Field[str] = rx.field("")
     q: rx.Field[str] = rx.field("")
     sort: rx.Field[str] = rx.field("-started_at")
-    page: rx.Field[int] = rx.field(1)
     rows: rx.Field[list[CallRow]] = rx.field(default_factory=list)
-    total: rx.Field[int] = rx.field(0)
-    loading: rx.Field[bool] = rx.field(True)
 
-    @rx.var
-    def page_count(self) -> int:
-        return max(1, (self.total + PAGE_SIZE - 1) // PAGE_SIZE)
+    def _list_route(self) -> str:
+        return "/calls"
 
-    @rx.var
-    def showing(self) -> str:
-        if not self.total:
-            return "No calls"
-        first = (self.page - 1) * PAGE_SIZE + 1
-        return f"{first}–{min(self.total, first + PAGE_SIZE - 1)} of {self.total}"
+    def _filters_type(self) -> type[CallFilters]:
+        return CallFilters
 
-    def _filters(self) -> CallFilters:
-        return CallFilters(
-            status=self.status,
-            direction=self.direction,
-            since=self.since,
-            until=self.until,
-            has_lead=self.has_lead,
-            q=self.q,
-            sort=self.sort,
-            page=self.page,
-        )
+    def _choice_filters(self) -> tuple[str, ...]:
+        return ("status", "direction", "has_lead", "sort", "since", "until")
 
-    @rx.event
-    async def on_load(self):
-        if await self.current_user() is None:
-            return self.login_redirect()
-        filters = CallFilters.from_query(dict(self.router.url.query_parameters))
-        for key, value in asdict(filters).items():
-            setattr(self, key, value)
-        self.loading = True
-        return CallsState.load
+    def _page_size(self) -> int:
+        return PAGE_SIZE
 
-    @rx.event
-    async def load(self):
-        result = await asyncio.to_thread(load_calls, self._filters())
-        self.rows, self.total = result.rows, result.total
-        self.loading = False
+    def _noun(self) -> str:
+        return "calls"
 
-    def _navigate(self, **changes: str | int):
-        filters = self._filters()
-        for key, value in changes.items():
-            setattr(filters, key, value)
-        if "page" not in changes:
-            filters.page = 1
-        query = filters.query_string()
-        return rx.redirect(f"/calls?{query}" if query else "/calls", replace=True)
-
-    @rx.event
-    def set_filter(self, name: str, value: str):
-        if name not in ("status", "direction", "has_lead", "sort", "since", "until"):
-            return None
-        return self._navigate(**{name: "" if value == ANY else value})
-
-    @rx.event
-    def search(self, form: dict[str, str]):
-        return self._navigate(q=(form.get("q") or "").strip())
-
-    @rx.event
-    def clear(self):
-        return rx.redirect("/calls", replace=True)
-
-    @rx.event
-    def go_page(self, page: int):
-        return self._navigate(page=max(1, min(page, self.page_count)))
+    def _fetch(self, filters: CallFilters) -> tuple[list[CallRow], int]:
+        page = load_calls(filters)
+        return page.rows, page.total
 
     @rx.event
     def open_call(self, call_id: int):
@@ -243,41 +191,12 @@ def calls_table() -> rx.Component:
     )
 
 
-def pager() -> rx.Component:
-    return rx.hstack(
-        rx.text(CallsState.showing, size="2", color=rx.color("gray", 11)),
-        rx.spacer(),
-        rx.button(
-            "Previous",
-            variant="soft",
-            disabled=CallsState.page <= 1,
-            on_click=CallsState.go_page(CallsState.page - 1),
-        ),
-        rx.text(
-            "Page ",
-            CallsState.page.to_string(),
-            " of ",
-            CallsState.page_count.to_string(),
-            size="2",
-        ),
-        rx.button(
-            "Next",
-            variant="soft",
-            disabled=CallsState.page >= CallsState.page_count,
-            on_click=CallsState.go_page(CallsState.page + 1),
-        ),
-        width="100%",
-        align="center",
-        margin_top="1rem",
-    )
-
-
 def calls_page() -> rx.Component:
     return rx.vstack(
         page_header("Calls", "Every call, newest first. Filters live in the URL: share the link."),
         filters_bar(),
         calls_table(),
-        pager(),
+        pager(CallsState),
         spacing="0",
         width="100%",
     )

@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlencode
 
 from callcenter.db.repo import calls as calls_repo
 from callcenter.db.repo import leads as leads_repo
@@ -10,6 +9,7 @@ from callcenter.db.repo import transcripts as transcripts_repo
 from callcenter.db.session import session_scope
 from callcenter.ui.format import clock, duration, phone_display, timestamp
 from callcenter.ui.live.cards import other_party
+from callcenter.ui.pages.paging import encode_query, parse_page
 
 PAGE_SIZE = 25
 SORTS = {
@@ -34,7 +34,6 @@ class CallFilters:
 
     @classmethod
     def from_query(cls, params: dict[str, str]) -> "CallFilters":
-        page = params.get("page", "1")
         sort = params.get("sort", "-started_at")
         return cls(
             status=params.get("status", ""),
@@ -44,21 +43,22 @@ class CallFilters:
             has_lead=params.get("has_lead", ""),
             q=params.get("q", ""),
             sort=sort if sort in SORTS else "-started_at",
-            page=int(page) if page.isdigit() and int(page) > 0 else 1,
+            page=parse_page(params),
         )
 
     def query_string(self) -> str:
-        pairs = {
-            "status": self.status,
-            "direction": self.direction,
-            "since": self.since,
-            "until": self.until,
-            "has_lead": self.has_lead,
-            "q": self.q.strip(),
-            "sort": "" if self.sort == "-started_at" else self.sort,
-            "page": "" if self.page == 1 else str(self.page),
-        }
-        return urlencode({k: v for k, v in pairs.items() if v})
+        return encode_query(
+            {
+                "status": self.status,
+                "direction": self.direction,
+                "since": self.since,
+                "until": self.until,
+                "has_lead": self.has_lead,
+                "q": self.q.strip(),
+                "sort": "" if self.sort == "-started_at" else self.sort,
+                "page": "" if self.page == 1 else str(self.page),
+            }
+        )
 
 
 @dataclass

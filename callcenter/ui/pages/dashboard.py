@@ -7,7 +7,13 @@ import reflex as rx
 
 from callcenter.config import get_settings
 from callcenter.ui import runtime
-from callcenter.ui.components.common import page_header, section, skeleton_rows, stat_tile
+from callcenter.ui.components.common import (
+    error_alert,
+    page_header,
+    section,
+    skeleton_rows,
+    stat_tile,
+)
 from callcenter.ui.live.state import LIVE_TOKEN, LiveState
 from callcenter.ui.pages.dashboard_data import PERIODS, LeadOption, Tile, load_dashboard
 from callcenter.ui.state.auth import AuthState
@@ -248,16 +254,7 @@ def make_call_form() -> rx.Component:
                     ~DashboardState.is_manager,
                     rx.text("Only managers can place calls.", size="1", color=rx.color("gray", 11)),
                 ),
-                rx.cond(
-                    DashboardState.call_error != "",
-                    rx.callout(
-                        DashboardState.call_error,
-                        icon="circle-alert",
-                        color_scheme="red",
-                        role="alert",
-                        width="100%",
-                    ),
-                ),
+                error_alert(DashboardState.call_error),
                 rx.cond(
                     DashboardState.placed_call_id > 0,
                     rx.callout(
@@ -337,7 +334,14 @@ def dashboard_page() -> rx.Component:
                 ),
                 grid_column=rx.breakpoints(initial="span 1", lg="span 2"),
             ),
-            rx.vstack(make_call_form(), activity_feed(), spacing="3", width="100%"),
+            rx.vstack(
+                make_call_form(),
+                activity_feed(),
+                spacing="3",
+                width="100%",
+                # On a phone the form comes before the charts.
+                order=rx.breakpoints(initial="-1", lg="0"),
+            ),
             columns=rx.breakpoints(initial="1", lg="3"),
             spacing="3",
             width="100%",

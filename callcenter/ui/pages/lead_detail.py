@@ -7,12 +7,13 @@ import reflex as rx
 
 from callcenter.ui.components.common import (
     empty_state,
+    error_alert,
+    loaded,
     page_header,
     section,
-    skeleton_rows,
     status_badge,
 )
-from callcenter.ui.pages.call_detail import call_id_from_path
+from callcenter.ui.format import id_from_path
 from callcenter.ui.pages.leads_data import (
     EDIT_FIELDS,
     STATUSES,
@@ -51,9 +52,7 @@ class LeadDetailState(AuthState):
             return self.login_redirect()
         self.loading = True
         self.message = self.error = self.note_error = ""
-        self.lead = await asyncio.to_thread(
-            load_lead_detail, call_id_from_path(self.router.url.path)
-        )
+        self.lead = await asyncio.to_thread(load_lead_detail, id_from_path(self.router.url.path))
         self.form_key += 1
         self.loading = False
 
@@ -173,12 +172,7 @@ def _body() -> rx.Component:
                     rx.text(LeadDetailState.message, size="2", color=rx.color("green", 11)),
                     align="center",
                 ),
-                rx.cond(
-                    LeadDetailState.error != "",
-                    rx.callout(
-                        LeadDetailState.error, icon="circle-alert", color_scheme="red", role="alert"
-                    ),
-                ),
+                error_alert(LeadDetailState.error),
                 spacing="3",
                 width="100%",
             ),
@@ -202,15 +196,7 @@ def _body() -> rx.Component:
                     width="100%",
                 ),
                 rx.button("Add note", type="submit", variant="soft"),
-                rx.cond(
-                    LeadDetailState.note_error != "",
-                    rx.callout(
-                        LeadDetailState.note_error,
-                        icon="circle-alert",
-                        color_scheme="red",
-                        role="alert",
-                    ),
-                ),
+                error_alert(LeadDetailState.note_error),
                 spacing="2",
                 width="100%",
             ),
@@ -271,16 +257,14 @@ def _body() -> rx.Component:
 
 
 def lead_detail_page() -> rx.Component:
-    return rx.cond(
+    lead: Any = LeadDetailState.lead
+    return loaded(
         LeadDetailState.loading,
-        skeleton_rows(8, "3rem"),
-        rx.cond(
-            LeadDetailState.lead.found,  # type: ignore[attr-defined]
-            _body(),
-            empty_state(
-                "user-x",
-                "Lead not found",
-                "It may have been merged into another lead. Go back to Leads.",
-            ),
+        lead.found,
+        _body(),
+        empty_state(
+            "user-x",
+            "Lead not found",
+            "It may have been merged into another lead. Go back to Leads.",
         ),
     )

@@ -1,12 +1,12 @@
 """`/leads`: leads with status, date and search filters (in the URL), paging and CSV export."""
 
 import asyncio
-from dataclasses import asdict
 from typing import Any
 
 import reflex as rx
 
 from callcenter.ui.components.common import empty_state, page_header, skeleton_rows, status_badge
+from callcenter.ui.components.pager import pager
 from callcenter.ui.pages.leads_data import (
     PAGE_SIZE,
     STATUSES,
@@ -16,78 +16,33 @@ from callcenter.ui.pages.leads_data import (
     load_leads,
 )
 from callcenter.ui.state.auth import AuthState
+from callcenter.ui.state.list_page import ANY, ListPageState
 
-ANY = "any"
 
-
-class LeadsState(AuthState):
+class LeadsState(ListPageState, AuthState):
     status: rx.Field[str] = rx.field("")
     since: rx.Field[str] = rx.field("")
     until: rx.Field[str] = rx.field("")
     q: rx.Field[str] = rx.field("")
-    page: rx.Field[int] = rx.field(1)
     rows: rx.Field[list[LeadRow]] = rx.field(default_factory=list)
-    total: rx.Field[int] = rx.field(0)
-    loading: rx.Field[bool] = rx.field(True)
 
-    @rx.var
-    def page_count(self) -> int:
-        return max(1, (self.total + PAGE_SIZE - 1) // PAGE_SIZE)
+    def _list_route(self) -> str:
+        return "/leads"
 
-    @rx.var
-    def showing(self) -> str:
-        if not self.total:
-            return "No leads"
-        first = (self.page - 1) * PAGE_SIZE + 1
-        return f"{first}–{min(self.total, first + PAGE_SIZE - 1)} of {self.total}"
+    def _filters_type(self) -> type[LeadFilters]:
+        return LeadFilters
 
-    def _filters(self) -> LeadFilters:
-        return LeadFilters(
-            status=self.status, since=self.since, until=self.until, q=self.q, page=self.page
-        )
+    def _choice_filters(self) -> tuple[str, ...]:
+        return ("status", "since", "until")
 
-    @rx.event
-    async def on_load(self):
-        if await self.current_user() is None:
-            return self.login_redirect()
-        for key, value in asdict(
-            LeadFilters.from_query(dict(self.router.url.query_parameters))
-        ).items():
-            setattr(self, key, value)
-        self.loading = True
-        return LeadsState.load
+    def _page_size(self) -> int:
+        return PAGE_SIZE
 
-    @rx.event
-    async def load(self):
-        self.rows, self.total = await asyncio.to_thread(load_leads, self._filters())
-        self.loading = False
+    def _noun(self) -> str:
+        return "leads"
 
-    def _navigate(self, **changes: str | int):
-        filters = self._filters()
-        for key, value in changes.items():
-            setattr(filters, key, value)
-        if "page" not in changes:
-            filters.page = 1
-        query = filters.query_string()
-        return rx.redirect(f"/leads?{query}" if query else "/leads", replace=True)
-
-    @rx.event
-    def set_filter(self, name: str, value: str):
-        if name not in ("status", "since", "until"):
-            return None
-        return self._navigate(**{name: "" if value == ANY else value})
-
-    @rx.event
-    def search(self, form: dict[str, str]):
-        return self._navigate(q=(form.get("q") or "").strip())
-
-    @rx.event
-    def clear(self):
-        return rx.redirect("/leads", replace=True)
-
-    @rx.event
-    def go_page(self, page: int):
-        return self._navigate(page=max(1, min(page, self.page_count)))
+    def _fetch(self, filters: LeadFilters) -> tuple[list[LeadRow], int]:
+        return load_leads(filters)
 
     @rx.event
     def open_lead(self, lead_id: int):
@@ -218,25 +173,7 @@ def leads_page() -> rx.Component:
                 ),
             ),
         ),
-        rx.hstack(
-            rx.text(LeadsState.showing, size="2", color=rx.color("gray", 11)),
-            rx.spacer(),
-            rx.button(
-                "Previous",
-                variant="soft",
-                disabled=LeadsState.page <= 1,
-                on_click=LeadsState.go_page(LeadsState.page - 1),
-            ),
-            rx.button(
-                "Next",
-                variant="soft",
-                disabled=LeadsState.page >= LeadsState.page_count,
-                on_click=LeadsState.go_page(LeadsState.page + 1),
-            ),
-            width="100%",
-            align="center",
-            margin_top="1rem",
-        ),
+        pager(LeadsState),
         spacing="0",
         width="100%",
     )

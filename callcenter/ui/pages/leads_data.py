@@ -4,7 +4,6 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import timedelta
-from urllib.parse import urlencode
 
 from callcenter.db.models import LeadStatus
 from callcenter.db.repo import leads as leads_repo
@@ -13,6 +12,7 @@ from callcenter.leads import service
 from callcenter.ui.format import duration, timestamp
 from callcenter.ui.live.cards import other_party
 from callcenter.ui.pages.calls_data import parse_day
+from callcenter.ui.pages.paging import encode_query, parse_page
 
 PAGE_SIZE = 25
 STATUSES = [s.value for s in LeadStatus]
@@ -30,25 +30,25 @@ class LeadFilters:
 
     @classmethod
     def from_query(cls, params: dict[str, str]) -> "LeadFilters":
-        page = params.get("page", "1")
         status = params.get("status", "")
         return cls(
             status=status if status in STATUSES else "",
             since=params.get("since", ""),
             until=params.get("until", ""),
             q=params.get("q", ""),
-            page=int(page) if page.isdigit() and int(page) > 0 else 1,
+            page=parse_page(params),
         )
 
     def query_string(self) -> str:
-        pairs = {
-            "status": self.status,
-            "since": self.since,
-            "until": self.until,
-            "q": self.q.strip(),
-            "page": "" if self.page == 1 else str(self.page),
-        }
-        return urlencode({k: v for k, v in pairs.items() if v})
+        return encode_query(
+            {
+                "status": self.status,
+                "since": self.since,
+                "until": self.until,
+                "q": self.q.strip(),
+                "page": "" if self.page == 1 else str(self.page),
+            }
+        )
 
 
 @dataclass

@@ -6,7 +6,7 @@ from typing import Any
 import reflex as rx
 
 from callcenter.ui import runtime
-from callcenter.ui.components.common import empty_state, page_header, status_badge
+from callcenter.ui.components.common import empty_state, error_alert, page_header, status_badge
 from callcenter.ui.components.elapsed import elapsed
 from callcenter.ui.components.transcript import chat_bubble
 from callcenter.ui.live.cards import load_active_cards
@@ -164,12 +164,7 @@ def live_page() -> rx.Component:
             "Calls in progress. Transcripts stream in as people speak.",
             rx.badge(LiveState.active_count.to_string() + " active", size="2", variant="soft"),
         ),
-        rx.cond(
-            LivePageState.end_error != "",
-            rx.callout(
-                LivePageState.end_error, icon="circle-alert", color_scheme="red", role="alert"
-            ),
-        ),
+        error_alert(LivePageState.end_error),
         rx.cond(
             LiveState.calls.length() > 0,
             rx.grid(

@@ -8,6 +8,7 @@ import reflex as rx
 from callcenter.accounts import service as accounts
 from callcenter.config import get_settings
 from callcenter.db.session import session_scope
+from callcenter.ui.components.common import error_alert
 from callcenter.ui.state.auth import AuthState
 
 
@@ -94,16 +95,7 @@ def login_page() -> rx.Component:
                     rx.text("Sign in to watch live calls and work your leads.", size="2"),
                     _field("Email", "email", "email", "username"),
                     _field("Password", "password", "password", "current-password"),
-                    rx.cond(
-                        LoginState.error,
-                        rx.callout(
-                            LoginState.error,
-                            icon="circle-alert",
-                            color_scheme="red",
-                            role="alert",
-                            width="100%",
-                        ),
-                    ),
+                    error_alert(LoginState.error),
                     rx.button(
                         "Sign in",
                         type="submit",

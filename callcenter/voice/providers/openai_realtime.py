@@ -75,7 +75,7 @@ class OpenAIRealtimeSession:
         except InvalidStatus as exc:
             await self.close()
             raise VoiceConnectError(f"realtime refused: HTTP {exc.response.status_code}") from exc
-        except (TimeoutError, *_SEND_ERRORS) as exc:
+        except (TimeoutError, ValueError, *_SEND_ERRORS) as exc:
             await self.close()
             raise VoiceConnectError(f"realtime unavailable: {type(exc).__name__}") from exc
 

@@ -1,0 +1,135 @@
+"""Local voice engine latency under load: caller stops speaking → first agent audio.
+
+Runs N concurrent `LocalVoiceSession`s in one process, each fed flite-rendered caller turns in
+real time (20 ms frames, paced by the clock, like Twilio), and measures for every turn the time
+from the caller's last speech frame to the agent's first audio chunk.
+
+    .venv/bin/python bench/local_engine.py --calls 1 4 8 12 16
+"""
+
+import argparse
+import asyncio
+import base64
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from callcenter.callers.personas import PERSONAS  # noqa: E402
+from callcenter.callers.render import render  # noqa: E402
+from callcenter.config import Settings  # noqa: E402
+from callcenter.voice.providers.local import LocalVoiceSession  # noqa: E402
+from callcenter.voice.providers.local.asr import POOL  # noqa: E402
+from callcenter.voice.providers.local.audio import ulaw_to_pcm  # noqa: E402
+from callcenter.voice.session import AgentAudio, SessionConfig  # noqa: E402
+
+SILENCE = b"\xff" * 160
+TURNS = ("name", "business", "need", "email", "confirm")
+TARGET_P95_MS = 600.0
+
+
+async def one_call(index: int, latencies: list[float]) -> None:
+    persona = list(PERSONAS.values())[index % len(PERSONAS)]
+    session = LocalVoiceSession(Settings(), audio_lead=0.5)
+    first_audio: asyncio.Queue[float] = asyncio.Queue()
+
+    async def watch() -> None:
+        responding = False
+        async for event in session.events():
+            if isinstance(event, AgentAudio) and not responding:
+                responding = True
+                first_audio.put_nowait(time.perf_counter())
+            elif not isinstance(event, AgentAudio):
+                responding = False
+
+    watcher = asyncio.create_task(watch())
+    await session.start(SessionConfig(instructions="", caller_number=persona.phone))
+    await session.request_response()
+    await first_audio.get()
+    loop = asyncio.get_running_loop()
+    clock = loop.time()
+    try:
+        for turn in TURNS:
+            speech = render(persona.answer(turn), persona.voice)
+            frames = [SILENCE] * 25 + [speech[i : i + 160] for i in range(0, len(speech), 160)]
+            frames += [SILENCE] * 100  # 2 s: the agent answers in here
+            last_loud = _last_loud_frame(speech)
+            spoke_until = 0.0
+            while not first_audio.empty():
+                first_audio.get_nowait()
+            for n, frame in enumerate(frames):
+                clock += 0.02
+                await asyncio.sleep(max(0.0, clock - loop.time()))
+                await session.send_audio(base64.b64encode(frame).decode())
+                if n == 25 + last_loud:
+                    spoke_until = time.perf_counter()
+            answered = [t for t in _drain(first_audio) if t >= spoke_until]
+            if answered:
+                latencies.append((answered[0] - spoke_until) * 1000)
+            await asyncio.sleep(1.0)  # the agent's turn plays out
+            clock = loop.time()
+    finally:
+        await session.close()
+        watcher.cancel()
+        await asyncio.gather(watcher, return_exceptions=True)
+
+
+def _last_loud_frame(ulaw: bytes) -> int:
+    """Index of the last 20 ms frame with speech energy (flite pads its files with silence)."""
+    pcm = ulaw_to_pcm(ulaw).astype(np.float64)
+    frames = pcm[: len(pcm) // 160 * 160].reshape(-1, 160)
+    loud = np.flatnonzero(np.sqrt((frames**2).mean(axis=1)) > 300)
+    return int(loud[-1]) if loud.size else len(frames) - 1
+
+
+def _drain(queue: "asyncio.Queue[float]") -> list[float]:
+    out = []
+    while not queue.empty():
+        out.append(queue.get_nowait())
+    return out
+
+
+async def level(calls: int) -> tuple[float, float, int, int]:
+    latencies: list[float] = []
+    await asyncio.gather(*(one_call(i, latencies) for i in range(calls)))
+    expected = calls * len(TURNS)
+    if not latencies:
+        return float("inf"), float("inf"), 0, expected
+    ordered = sorted(latencies)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return statistics.median(ordered), p95, len(latencies), expected
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, nargs="+", default=[1, 4, 8, 12, 16])
+    args = parser.parse_args()
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tempfile.mkdtemp()}/bench.db")
+    for persona in PERSONAS.values():  # render outside the measurement
+        for turn in TURNS:
+            render(persona.answer(turn), persona.voice)
+    warm = [POOL.acquire() for _ in range(max(args.calls))]
+    for recognizer in warm:
+        POOL.release(recognizer)
+    print(f"cpus={os.cpu_count()}  turn latency = caller's last speech frame → first agent audio")
+    best = 0
+    for calls in args.calls:
+        p50, p95, answered, expected = asyncio.run(level(calls))
+        ok = p95 < TARGET_P95_MS and answered == expected
+        best = calls if ok else best
+        print(
+            f"calls={calls:3d}  p50={p50:6.0f} ms  p95={p95:6.0f} ms  "
+            f"answered {answered}/{expected}  {'ok' if ok else 'over target'}"
+        )
+    print(f"max concurrent calls with p95 < {TARGET_P95_MS:.0f} ms: {best}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

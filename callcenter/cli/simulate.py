@@ -1,0 +1,76 @@
+"""`simulate`: phone the agent with scripted persona callers speaking real (flite) audio."""
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from callcenter.callers.campaign import FIELDS, accuracy, run_persona_calls
+from callcenter.callers.personas import PERSONAS
+from callcenter.config import get_settings
+from callcenter.db.migrate import upgrade_to_head
+from callcenter.services import build_services
+from callcenter.telephony.carriers.simulator import SimulatorCarrier
+
+
+def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    parser = subparsers.add_parser(
+        "simulate", help="run simulated calls from scripted personas", description=__doc__
+    )
+    parser.add_argument(
+        "--persona",
+        default="dana",
+        help=f"who calls: {', '.join(sorted(PERSONAS))}, or 'all' (default: dana)",
+    )
+    parser.add_argument("--count", type=int, default=1, help="calls to place at once")
+    parser.add_argument("--interrupt", action="store_true", help="talk over the agent's greeting")
+    parser.add_argument("--timeout", type=float, default=180.0, help="seconds to wait per call")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    if args.persona != "all" and args.persona.lower() not in PERSONAS:
+        known = ", ".join(sorted(PERSONAS))
+        print(f"error: unknown persona {args.persona!r}; choose one of: {known}", file=sys.stderr)  # noqa: T201
+        return 2
+    return asyncio.run(_main(args))
+
+
+def _names(persona: str, count: int) -> list[str]:
+    pool = sorted(PERSONAS) if persona == "all" else [persona.lower()]
+    total = max(count, len(pool) if persona == "all" else 1)
+    return [pool[i % len(pool)] for i in range(total)]
+
+
+async def _main(args: argparse.Namespace) -> int:
+    from callcenter.cli.call import LOCAL_HOSTS, _base_host_port, _core_served_here, _listening
+
+    settings = get_settings()
+    if settings.twilio_enabled:
+        print("error: simulate needs the simulated carrier (CARRIER=simulator)", file=sys.stderr)  # noqa: T201
+        return 2
+    names = _names(args.persona, args.count)
+    host, port = _base_host_port(settings)
+    if _listening(host, port):
+        if settings.auto_migrate:
+            await asyncio.to_thread(upgrade_to_head, settings.database_url)
+        results = await run_persona_calls(
+            settings, names, interrupt=args.interrupt, timeout=args.timeout
+        )
+    elif host in LOCAL_HOSTS:
+        services = build_services(settings)
+        carrier = services.carrier if isinstance(services.carrier, SimulatorCarrier) else None
+        async with _core_served_here(settings, services):
+            results = await run_persona_calls(
+                settings, names, interrupt=args.interrupt, timeout=args.timeout, carrier=carrier
+            )
+    else:
+        print(f"error: nothing answers at {settings.public_base_url}", file=sys.stderr)  # noqa: T201
+        return 1
+    for result in results:
+        lead = ", ".join(f"{f}={result.lead.get(f, '')!r}" for f in FIELDS) or "no lead"
+        print(f"call {result.call_id} ({result.persona.key}): {lead if result.lead else 'no lead'}")  # noqa: T201
+    scores = accuracy(results)
+    print("field accuracy: " + ", ".join(f"{k} {v:.0%}" for k, v in scores.items()))  # noqa: T201
+    return 0 if all(r.lead for r in results) else 1
