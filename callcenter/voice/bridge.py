@@ -153,7 +153,7 @@ class CallBridge:
 
     async def _on_dtmf(self, digit: str) -> None:
         text = instructions.dtmf_text(digit)
-        self.turns.write("caller", f"dtmf:{self.state.frames_in}", text, utcnow())
+        self.turns.write("caller", f"dtmf:{time.monotonic_ns()}", text, utcnow())
         await self.voice.send_text(instructions.dtmf_text(digit))
         await self._request_response()
 

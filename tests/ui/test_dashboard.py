@@ -64,6 +64,10 @@ def test_every_page_renders_without_console_errors(manager: Tab, screenshots: Pa
     ):
         page.get_by_role("link", name=label, exact=True).first.click()
         expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+    softphone = page.get_by_role("link", name="Call the agent", exact=True)
+    if softphone.count():  # the browser softphone page is optional
+        softphone.first.click()
+        expect(page.get_by_role("heading", name="Call the agent")).to_be_visible()
     manager.goto("/")
     expect(page.get_by_text("Calls per day")).to_be_visible()
     expect(page.locator(".recharts-bar-rectangle").first).to_be_visible()
