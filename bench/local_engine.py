@@ -27,21 +27,24 @@ from callcenter.config import Settings  # noqa: E402
 from callcenter.voice.providers.local import LocalVoiceSession  # noqa: E402
 from callcenter.voice.providers.local.asr import POOL  # noqa: E402
 from callcenter.voice.providers.local.audio import ulaw_to_pcm  # noqa: E402
-from callcenter.voice.session import AgentAudio, SessionConfig  # noqa: E402
+from callcenter.voice.session import AgentAudio, CallerSpeechStopped, SessionConfig  # noqa: E402
 
 SILENCE = b"\xff" * 160
 TURNS = ("name", "business", "need", "email", "confirm")
 TARGET_P95_MS = 600.0
 
 
-async def one_call(index: int, latencies: list[float]) -> None:
+async def one_call(index: int, latencies: list[float], vad_ms: list[float]) -> None:
     persona = list(PERSONAS.values())[index % len(PERSONAS)]
     session = LocalVoiceSession(Settings(), audio_lead=0.5)
     first_audio: asyncio.Queue[float] = asyncio.Queue()
+    stopped: list[float] = []
 
     async def watch() -> None:
         responding = False
         async for event in session.events():
+            if isinstance(event, CallerSpeechStopped):
+                stopped.append(time.perf_counter())
             if isinstance(event, AgentAudio) and not responding:
                 responding = True
                 first_audio.put_nowait(time.perf_counter())
@@ -72,6 +75,9 @@ async def one_call(index: int, latencies: list[float]) -> None:
             answered = [t for t in _drain(first_audio) if t >= spoke_until]
             if answered:
                 latencies.append((answered[0] - spoke_until) * 1000)
+            ends = [t for t in stopped if t >= spoke_until]
+            if ends:
+                vad_ms.append((ends[0] - spoke_until) * 1000)
             await asyncio.sleep(1.0)  # the agent's turn plays out
             clock = loop.time()
     finally:
@@ -97,7 +103,10 @@ def _drain(queue: "asyncio.Queue[float]") -> list[float]:
 
 async def level(calls: int) -> tuple[float, float, int, int]:
     latencies: list[float] = []
-    await asyncio.gather(*(one_call(i, latencies) for i in range(calls)))
+    vad_ms: list[float] = []
+    await asyncio.gather(*(one_call(i, latencies, vad_ms) for i in range(calls)))
+    if vad_ms:
+        print(f"  end-of-turn detection alone: p50={statistics.median(vad_ms):.0f} ms")
     expected = calls * len(TURNS)
     if not latencies:
         return float("inf"), float("inf"), 0, expected

@@ -4,7 +4,11 @@ import argparse
 import importlib
 import sys
 
+from sqlalchemy.exc import DBAPIError
+
 from callcenter.config import ConfigError
+
+_NO_SCHEMA = ("no such table", "does not exist", "undefinedtable")
 
 # Each command's name and the module that registers it; only the module of the command
 # being run is imported (the others pull in the simulator, audio and the web stack).
@@ -49,6 +53,20 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(exc, file=sys.stderr)  # noqa: T201
         return 2
+    except DBAPIError as exc:
+        print(_database_error(exc), file=sys.stderr)  # noqa: T201
+        return 2
+
+
+def _database_error(exc: DBAPIError) -> str:
+    """One line instead of a traceback; the statement and its parameters are left out."""
+    reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+    if any(marker in reason.lower() for marker in _NO_SCHEMA):
+        return (
+            f"error: the database has no schema yet ({reason}); "
+            "run `python -m callcenter migrate` or unset AUTO_MIGRATE=false"
+        )
+    return f"error: database: {reason}"
 
 
 if __name__ == "__main__":

@@ -78,6 +78,11 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _unhandled_error(request: Request, exc: Exception) -> JSONResponse:
+    """A bug answers 500 in the contract's error shape; the traceback goes to the log only."""
+    return JSONResponse({"detail": "internal server error"}, status_code=500)
+
+
 def create_api(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
     """Build the core app; `uvicorn --factory callcenter.api:create_api` serves it alone."""
     settings = settings or get_settings()
@@ -94,6 +99,7 @@ def create_api(settings: Settings | None = None, services: Services | None = Non
     )
     app.state.services = services or build_services(settings)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _unhandled_error)
     app.add_middleware(BodySizeLimit)
     app.add_middleware(HttpMetricsMiddleware)
     for module in (health, calls, leads, outbound, dnc, metrics, webhooks, media_stream):

@@ -8,7 +8,7 @@ import reflex as rx
 from callcenter.api import create_api
 from callcenter.config import get_settings
 from callcenter.ui import runtime
-from callcenter.ui.live.sink import SINK_NAME, LiveSink
+from callcenter.ui.live.sink import SINK_NAME, LiveSink, quiet_shared_token_warning
 from callcenter.ui.routes import register_pages
 
 # The core (webhooks, media stream, REST, workers); Reflex serves it on the same port.
@@ -35,6 +35,7 @@ async def core_lifespan() -> AsyncIterator[None]:
 async def live_sink() -> AsyncIterator[None]:
     """Feed every CallEvent of this process into the shared live state."""
     hub = runtime.services().hub
+    quiet_shared_token_warning()
     sink = LiveSink(app)
     hub.add_sink(SINK_NAME, sink)
     try:

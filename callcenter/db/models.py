@@ -11,9 +11,7 @@ from callcenter.db.types import UTCDateTime, utcnow
 
 def _ts(*, index: bool = False, nullable: bool = False) -> datetime:
     """A timezone-aware UTC timestamp column defaulting to now."""
-    return Field(
-        default_factory=utcnow, sa_type=UTCDateTime, nullable=nullable, index=index
-    )
+    return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=nullable, index=index)
 
 
 def _opt_ts(*, index: bool = False) -> datetime | None:

@@ -14,7 +14,6 @@ from callcenter.rest.schemas import call_json, page_json, status_event_json, tur
 router = APIRouter(prefix="/api", tags=["calls"])
 
 
-
 @router.get("/calls")
 def list_calls(
     session: SessionDep,

@@ -75,7 +75,8 @@ def install_sigterm_drain(
     The server (uvicorn) closes open WebSockets the moment it starts shutting down, so the
     drain must come first: our handler drains, then hands the signal to the previous handler.
     A second SIGTERM skips the wait. Returns a function that restores the previous handler;
-    does nothing outside the main thread (tests serving the app in a thread)."""
+    the signal part does nothing outside the main thread (tests serving the app in a thread)."""
+    reset()  # an app starting up takes calls, whatever an earlier one in this process did
     if threading.current_thread() is not threading.main_thread():
         return lambda: None
     loop = asyncio.get_running_loop()

@@ -32,7 +32,12 @@ class InvalidNumber(ValueError):
 
 
 def normalize_number(raw: str, *, default_region: str) -> str:
-    """`raw` as E.164, read in `default_region` when it has no `+`; `InvalidNumber` if not."""
+    """`raw` as E.164, read in `default_region` when it has no `+`; `InvalidNumber` if not.
+
+    A number of the right length for its country is accepted even when its range is not
+    assigned (e.g. the fictional +1 555 numbers used in examples and tests): whether it
+    rings is the carrier's call, and a refusal there ends the call `failed` with the reason.
+    """
     text = (raw or "").strip()
     if not text:
         raise InvalidNumber("a phone number is required")
@@ -43,7 +48,7 @@ def normalize_number(raw: str, *, default_region: str) -> str:
     reason = phonenumbers.is_possible_number_with_reason(parsed)
     if reason in _POSSIBLE_REASONS:
         raise InvalidNumber(f"{text!r} {_POSSIBLE_REASONS[reason]}")
-    if not phonenumbers.is_valid_number(parsed):
+    if reason is not ValidationResult.IS_POSSIBLE and not phonenumbers.is_valid_number(parsed):
         raise InvalidNumber(f"{text!r} is not a valid phone number")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 

@@ -233,6 +233,14 @@ class Sweeper:
         with session_scope() as session:
             return find_orphans(session=session, timing=self.timing)
 
+    def _forget_stale_leases(self) -> None:
+        with session_scope() as session:
+            jobs.delete_expired(
+                session=session,
+                prefix=CALL_LEASE_PREFIX,
+                before=utcnow() - self.timing.stale_ringing,
+            )
+
     def _leftovers(self) -> list[int]:
         with session_scope() as session:
             ids = unfinalized_calls(session=session, timing=self.timing)
@@ -255,6 +263,7 @@ class Sweeper:
             )
             lifecycle.publish_call(self.services.hub, "call_ended", call)
             await lifecycle.finalize_ended_call(self.services, call_id)
+        await asyncio.to_thread(self._forget_stale_leases)
         for call_id in await asyncio.to_thread(self._leftovers):
             self.attempts[call_id] = self.attempts.get(call_id, 0) + 1
             log.info("finalising call %s that ended without it", call_id)

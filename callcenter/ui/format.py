@@ -1,6 +1,6 @@
 """Display formatting shared by pages: phone numbers, durations, timestamps."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import phonenumbers
 
@@ -28,6 +28,12 @@ def duration(seconds: int | float | None) -> str:
 def timestamp(value: datetime | None) -> str:
     """A compact UTC timestamp for tables: `2026-11-28 05:31`."""
     return value.strftime("%Y-%m-%d %H:%M") if value else "—"
+
+
+def feed_time(value: datetime, *, now: datetime | None = None) -> str:
+    """`14:03:07` for today (UTC), `Nov 27 14:03` for earlier days."""
+    now = now or datetime.now(UTC)
+    return value.strftime("%H:%M:%S" if value.date() == now.date() else "%b %d %H:%M")
 
 
 def clock(value: datetime | None) -> str:

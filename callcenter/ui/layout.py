@@ -1,6 +1,5 @@
 """The page frame: sidebar navigation, header with service modes, user menu, warnings."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import reflex as rx
@@ -162,6 +161,3 @@ def frame(content: rx.Component, *, items: list[NavItem]) -> rx.Component:
         width="100%",
         min_height="100vh",
     )
-
-
-PageFn = Callable[[], rx.Component]

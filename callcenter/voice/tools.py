@@ -1,12 +1,10 @@
 """The agent's tools (same for every engine) and the lead-saving one's execution."""
 
-import asyncio
 import json
 import logging
 from typing import Any
 
-from callcenter.db.session import session_scope
-from callcenter.leads.capture import CaptureOutcome, save_lead_details
+from callcenter.leads.capture import CaptureOutcome, capture_lead
 from callcenter.voice.session import ToolSpec
 
 log = logging.getLogger(__name__)
@@ -67,16 +65,12 @@ def tool_output(ok: bool, message: str, **extra: Any) -> str:
     return json.dumps({"ok": ok, "message": message, **extra})
 
 
-def _save(call_id: int, arguments: dict[str, Any]) -> CaptureOutcome:
-    with session_scope() as session:
-        return save_lead_details(session=session, call_id=call_id, arguments=arguments)
-
-
 async def run_save_lead_details(call_id: int, arguments: dict[str, Any]) -> CaptureOutcome:
-    """Merge the fields into the call's lead in a worker thread (the audio loop never waits)."""
+    """Merge the fields into the call's lead in a worker thread (the audio loop never waits);
+    live views hear of the change once it is committed."""
     fields = {k: v for k, v in arguments.items() if isinstance(v, str) and v.strip()}
     try:
-        return await asyncio.to_thread(_save, call_id, fields)
+        return await capture_lead(call_id=call_id, arguments=fields)
     except Exception:
         log.exception("saving lead details failed")
         return CaptureOutcome(ok=False, message="The details could not be saved right now.")

@@ -1,4 +1,4 @@
-"""The product as an outsider runs it: `uvicorn --factory` and `python -m callcenter` subprocesses."""
+"""The product as an outsider runs it: `uvicorn --factory` and `python -m callcenter`."""
 
 import os
 import signal

@@ -82,9 +82,11 @@ def test_create_user_adds_a_manager_and_a_rep_who_can_sign_in(tmp_path: Path) ->
     assert "x@example.com" not in rows
 
 
-def test_auto_migrate_false_leaves_the_schema_alone(tmp_path: Path) -> None:
+def test_auto_migrate_false_leaves_the_schema_alone_and_says_to_migrate(tmp_path: Path) -> None:
     outsider = _fresh(tmp_path, AUTO_MIGRATE="false")
-    outsider.cli("create-user", "a@example.com", "--password", "p-1234567")
+    result = outsider.cli("create-user", "a@example.com", "--password", "p-1234567")
+    assert result.returncode != 0
+    assert "migrate" in result.stderr and "Traceback" not in result.stderr
     db = tmp_path / "callcenter.db"
     assert not db.exists() or "alembic_version" not in _tables(db)
 

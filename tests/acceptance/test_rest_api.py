@@ -1,6 +1,6 @@
 """The REST routes of the contract against a core subprocess: auth, errors, shapes, filters."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from xml.etree import ElementTree
 
@@ -112,6 +112,9 @@ def test_errors_are_json_with_a_detail(core: Outsider) -> None:
 
 @pytest.mark.parametrize("path", ["/api/calls", "/api/leads"])
 def test_lists_are_pages_and_limit_is_at_most_200(core: Outsider, path: str) -> None:
+    for bad in ({"limit": 0}, {"offset": -1}, {"since": "yesterday"}):
+        refused = core.get(path, params=bad)
+        assert refused.status_code == 422 and refused.json()["detail"]
     assert_page(core.get(path).json(), limit=core.get(path).json()["limit"])
     assert_page(core.get(path, params={"limit": 200, "offset": 3}).json(), limit=200, offset=3)
     too_many = core.get(path, params={"limit": 201})
@@ -188,6 +191,11 @@ def test_call_history_filters_by_status_direction_time_and_number(core: Outsider
     assert done not in ids(since=(started + timedelta(seconds=1)).isoformat())
     assert done not in ids(until=(started - timedelta(seconds=1)).isoformat())
     assert done in ids(until=(started + timedelta(hours=1)).isoformat())
+    # A date or a time without an offset is read as UTC.
+    naive = started.astimezone(UTC).replace(tzinfo=None)
+    assert done in ids(since=naive.date().isoformat())
+    assert done not in ids(since=(naive + timedelta(seconds=1)).isoformat())
+    assert done in ids(until=(naive + timedelta(days=1)).date().isoformat())
     assert ids(q="+13125550177") == {done}
     assert ids(q="3125550188") == {busy}
     assert ids(q="555-0188") == {busy}
@@ -200,6 +208,10 @@ def test_outbound_call_is_placed_refused_or_rejected_with_a_reason(core: Outside
     assert_call_object(call)
     assert call["direction"] == "outbound" and call["to_number"] == "+14155550199"
     assert _call(core, call["id"])["id"] == call["id"]
+
+    example = core.post("/api/outbound-call", json={"to": "+15551234567"})  # the contract's
+    assert example.status_code == 201, example.text
+    assert example.json()["to_number"] == "+15551234567"
 
     invalid = core.post("/api/outbound-call", json={"to": "12"})
     assert invalid.status_code == 422 and invalid.json()["detail"]

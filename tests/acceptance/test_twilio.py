@@ -135,7 +135,9 @@ def test_a_signed_inbound_call_streams_the_agent_and_ends_completed(core: Outsid
     )
 
 
-def test_a_signed_outbound_answer_connects_the_stream_with_parameters(core: Outsider) -> None:
+def test_a_simulated_outbound_call_passes_the_signature_checks_and_completes(
+    core: Outsider,
+) -> None:
     placed = core.post("/api/outbound-call", json={"to": "+14155550163"})
     assert placed.status_code == 201, placed.text
     call = placed.json()

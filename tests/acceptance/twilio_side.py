@@ -1,4 +1,4 @@
-"""Twilio's side of a call, written from Twilio's documentation: signed webhooks and a media stream."""
+"""Twilio's side of a call, written from Twilio's documentation: signatures, a media stream."""
 
 import asyncio
 import base64

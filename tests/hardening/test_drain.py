@@ -2,6 +2,7 @@
 says goodbye and the app hangs up through the carrier."""
 
 import asyncio
+from collections.abc import Iterator
 
 import pytest
 
@@ -21,7 +22,9 @@ pytestmark = pytest.mark.timeout(90)
 
 
 @pytest.fixture(autouse=True)
-def _accept_again() -> None:
+def _accept_again() -> Iterator[None]:
+    drain.reset()
+    yield
     drain.reset()
 
 
@@ -65,3 +68,12 @@ def test_a_call_that_ends_within_the_grace_is_left_alone(env: dict[str, str]) ->
         stack.wait(call)
         eventually(lambda: stack.call_row(call.call_sid).ended_at is not None)
         assert stack.call_row(call.call_sid).end_reason == EndReason.caller_hung_up
+
+
+def test_new_inbound_calls_are_turned_away_while_draining(env: dict[str, str]) -> None:
+    with running_stack(env, greeting_script()) as stack:
+        stack.run(drain.drain_calls(stack.services, grace=1, goodbye_grace=1), 5)
+        caller = RemoteCaller()
+        call = stack.place_call(caller)
+        stack.wait(call)
+        assert caller.heard_bytes == 0 and not stack.services.active_bridges

@@ -222,3 +222,16 @@ async def test_leases_are_exclusive_on_postgresql(pg_env: dict[str, str]) -> Non
 
     results = await asyncio.gather(*(asyncio.to_thread(_grab, f"h{n}") for n in range(8)))
     assert sum(results) == 1
+
+
+async def test_leases_left_by_long_gone_processes_are_cleaned_up(services: Services) -> None:
+    with session_scope() as session:
+        session.add(
+            JobLease(name="call:999", holder="x|y|1|z", expires_at=utcnow() - timedelta(hours=2))
+        )
+        session.add(
+            JobLease(name="call:998", holder="x|y|1|z", expires_at=utcnow() + timedelta(seconds=30))
+        )
+    await Sweeper(services, sweeper.new_holder(), FAST).sweep_once()
+    with session_scope() as session:
+        assert sorted(jobs.leases_with_prefix(session=session, prefix="call:")) == ["call:998"]

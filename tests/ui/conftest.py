@@ -66,7 +66,7 @@ def _app_env(workdir: Path, port: int) -> dict[str, str]:
         REFLEX_CHECK_LATEST_VERSION="0",
         REFLEX_TELEMETRY_ENABLED="false",
     )
-    for name in ("REDIS_URL", "RESEND_API_KEY", "RESEND_API_URL", "CARRIER_", "TEAM_NOTIFY_EMAILS"):
+    for name in ("REDIS_URL", "RESEND_API_KEY", "RESEND_API_URL", "TEAM_NOTIFY_EMAILS"):
         env.pop(name, None)
     return env
 

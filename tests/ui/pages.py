@@ -56,7 +56,8 @@ WATCH_TURNS = """(selector) => {
   window.__seen = {};
   const record = () => {
     for (const el of document.querySelectorAll(selector)) {
-      const t = el.textContent;
+      const card = el.closest('.cc-live-card');
+      const t = (card ? card.id + '|' : '') + el.textContent;
       if (!(t in window.__seen)) window.__seen[t] = performance.timeOrigin + performance.now();
     }
   };
@@ -64,6 +65,30 @@ WATCH_TURNS = """(selector) => {
                                                         characterData: true});
   record();
 }"""
+
+
+DIALOG = [
+    ("agent", "Hi, thanks for calling Callcenter! This is Ava. Who am I speaking with?"),
+    ("caller", "Hi Ava, this is Maria Lopez from Lopez Plumbing."),
+    ("agent", "Nice to meet you, Maria. What can we help your business with?"),
+    ("caller", "We miss a lot of emergency calls after hours."),
+    ("agent", "I see. How many calls do you get on a typical evening?"),
+    ("caller", "Maybe ten or fifteen, more in winter."),
+    ("agent", "Got it. What's the best email to send you our plans?"),
+    ("caller", "maria@lopezplumbing.com"),
+    ("agent", "Thanks! And is this number the best one to reach you?"),
+    ("caller", "Yes, this one is fine."),
+    ("agent", "Would a short demo call this week work for you?"),
+    ("caller", "Thursday afternoon would be good."),
+    ("agent", "Perfect, I'll pencil in Thursday at two."),
+    ("caller", "Sounds good. Do you handle Spanish-speaking callers too?"),
+    ("agent", "Yes, the agent can answer in Spanish as well."),
+    ("caller", "Great, that matters for us."),
+    ("agent", "I'll note that. Anything else I should pass on to the team?"),
+    ("caller", "No, that's everything."),
+    ("agent", "Thanks Maria, you'll get an email with the details shortly."),
+    ("caller", "Thank you, bye!"),
+]
 
 
 def two_browsers_watch_live_turns(
@@ -80,22 +105,25 @@ def two_browsers_watch_live_turns(
         tab.page.evaluate(WATCH_TURNS, ".cc-turn-text")
     latencies: list[float] = []
     call_id = None
+    number = f"+1555{time.monotonic_ns() % 10_000_000:07d}"  # a card of this run only
     with app.api() as api:
         for i in range(turns):
-            text = f"Live line {i} {time.monotonic_ns()}"
-            body: dict[str, Any] = {"text": text, "role": "caller" if i % 2 else "agent"}
+            role, text = DIALOG[i % len(DIALOG)]
+            body: dict[str, Any] = {"text": text, "role": role, "from_number": number}
             if call_id is not None:
                 body["call_id"] = call_id
             reply = api.post("/api/test/live-turn", json=body)
             assert reply.status_code == 200, reply.text
             call_id = reply.json()["call_id"]
             committed = reply.json()["committed_ms"]
+            key = f"live-call-{call_id}|{text}"
             for tab in tabs:
-                expect(tab.page.locator(".cc-turn-text", has_text=text)).to_be_visible()
-                latencies.append(tab.page.evaluate("t => window.__seen[t]", text) - committed)
+                card = tab.page.locator(f"#live-call-{call_id}")
+                expect(card.locator(".cc-turn-text", has_text=text)).to_be_visible()
+                latencies.append(tab.page.evaluate("k => window.__seen[k]", key) - committed)
     for tab in tabs:
         card = tab.page.locator(f"#live-call-{call_id}")
-        expect(card).to_contain_text("+1 555-000-1111")
+        expect(card).to_contain_text(number[-4:])
         expect(card.locator(".cc-elapsed")).to_have_text(re.compile(r"\d+:\d\d"))
         assert tab.errors == []
     if screenshot is not None:

@@ -185,7 +185,8 @@ def test_a_call_placed_from_the_form_streams_live_then_keeps_its_transcript(mana
     expect(card).to_have_count(0, timeout=60_000)
     seen = page.evaluate("() => Object.keys(window.__seen)")
     assert seen, "no transcript line reached the live view while the call was in progress"
+    first_line = seen[0].split("|", 1)[1]
     manager.goto(f"/calls/{call_id}")
-    expect(page.get_by_text(seen[0]).first).to_be_visible()
+    expect(page.get_by_text(first_line).first).to_be_visible()
     expect(page.get_by_text("completed").first).to_be_visible()
     assert manager.errors == []

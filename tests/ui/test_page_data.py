@@ -131,3 +131,31 @@ def test_failed_sign_ins_are_kept_so_the_rate_limit_applies(migrated: Settings):
     assert _safe_next("%2Fcalls%3Fq%3Dx") == "/calls?q=x"
     assert _safe_next("https://evil.example/") == "/"
     assert _safe_next("//evil.example/") == "/"
+
+
+def test_recent_activity_is_read_back_after_a_restart(migrated: Settings):
+    from callcenter.db.models import EndReason
+    from callcenter.ui.live.cards import load_recent_activity
+
+    with session_scope() as session:
+        ended = calls_repo.create_call(
+            session=session,
+            direction=CallDirection.inbound,
+            from_number="+14155550142",
+            to_number="+15550100000",
+            status=CallStatus.completed,
+        )
+        ended.end_reason = EndReason.agent_ended
+        ended.ended_at = utcnow()
+        calls_repo.create_call(
+            session=session,
+            direction=CallDirection.outbound,
+            from_number="+15550100000",
+            to_number="+12125550187",
+            status=CallStatus.ringing,
+        )
+    texts = [item.text for item in load_recent_activity()]
+    assert texts == [
+        "Calling +1 212-555-0187",
+        "Call with +1 415-555-0142 ended (agent ended)",
+    ]

@@ -15,7 +15,7 @@ from callcenter.db.models import (
     TranscriptTurn,
 )
 from callcenter.db.repo.paging import Page, paginate
-from callcenter.db.types import utcnow
+from callcenter.db.types import as_utc, utcnow
 
 
 def create_call(
@@ -80,9 +80,9 @@ def list_calls(
     if direction:
         query = query.where(Call.direction == direction)
     if since:
-        query = query.where(Call.started_at >= since)
+        query = query.where(Call.started_at >= as_utc(since))
     if until:
-        query = query.where(Call.started_at < until)
+        query = query.where(Call.started_at < as_utc(until))
     if has_lead is not None:
         query = query.where(
             col(Call.lead_id).is_not(None) if has_lead else col(Call.lead_id).is_(None)

@@ -56,3 +56,13 @@ def get_lease(*, session: Session, name: str) -> JobLease | None:
 def leases_with_prefix(*, session: Session, prefix: str) -> dict[str, JobLease]:
     rows = session.exec(select(JobLease).where(col(JobLease.name).startswith(prefix))).all()
     return {row.name: row for row in rows}
+
+
+def delete_expired(*, session: Session, prefix: str, before: datetime) -> int:
+    """Drop leases under `prefix` that expired before `before` (their holders are long gone)."""
+    result = session.execute(
+        delete(JobLease).where(
+            col(JobLease.name).startswith(prefix), col(JobLease.expires_at) < before
+        )
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from callcenter.db.models import Call, Lead, LeadNote, OutboxMessage
 from callcenter.db.repo.paging import Page, paginate
+from callcenter.db.types import as_utc
 
 
 def get_lead(*, session: Session, lead_id: int) -> Lead | None:
@@ -61,9 +62,9 @@ def _filtered(
     if status:
         query = query.where(Lead.status == status)
     if since:
-        query = query.where(Lead.created_at >= since)
+        query = query.where(Lead.created_at >= as_utc(since))
     if until:
-        query = query.where(Lead.created_at < until)
+        query = query.where(Lead.created_at < as_utc(until))
     if q and q.strip():
         needle = f"%{q.strip().lower()}%"
         query = query.where(

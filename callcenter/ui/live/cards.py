@@ -10,7 +10,7 @@ from callcenter.db.repo import calls as calls_repo
 from callcenter.db.repo import leads as leads_repo
 from callcenter.db.repo import transcripts as transcripts_repo
 from callcenter.db.session import session_scope
-from callcenter.ui.format import phone_display
+from callcenter.ui.format import feed_time, phone_display
 
 MAX_TURNS_PER_CARD = 200
 MAX_ACTIVITY = 25
@@ -108,3 +108,30 @@ def load_card(call_id: int, *, speaking: str = "") -> tuple[LiveCard | None, boo
 def load_active_cards() -> list[LiveCard]:
     with session_scope() as session:
         return [card_for(session, call) for call in calls_repo.list_active_calls(session=session)]
+
+
+def load_recent_activity(limit: int = 10) -> list[Activity]:
+    """The feed's first lines after a restart: the latest calls, as the sink would word them."""
+    with session_scope() as session:
+        calls = calls_repo.list_calls(session=session, limit=limit).items
+        items = []
+        for call in calls:
+            who = other_party(call)
+            if call.ended_at is not None:
+                reason = (call.end_reason or call.status).value.replace("_", " ")
+                text, at = f"Call with {who} ended ({reason})", call.ended_at
+            else:
+                verb = (
+                    "Calling" if call.direction == CallDirection.outbound else "Incoming call from"
+                )
+                text, at = f"{verb} {who}", call.started_at
+            items.append(
+                Activity(
+                    key=f"db-{call.id}",
+                    call_id=call.id or 0,
+                    text=text,
+                    at=at.isoformat(),
+                    time=feed_time(at),
+                )
+            )
+        return items

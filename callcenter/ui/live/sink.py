@@ -13,6 +13,7 @@ from callcenter.ui.live.cards import (
     LiveTurn,
     load_active_cards,
     load_card,
+    load_recent_activity,
     turn_key,
 )
 from callcenter.ui.live.state import LIVE_TOKEN, LiveState
@@ -63,6 +64,18 @@ def _activity(event: CallEvent, card: LiveCard | None) -> Activity | None:
     )
 
 
+class _SharedTokenNoise(logging.Filter):
+    """Reflex warns that it cannot send a delta to the client `live-calls` after every change:
+    that token is the shared state's, never a browser's, so the warning says nothing."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return f"disconnected client {LIVE_TOKEN!r}" not in record.getMessage()
+
+
+def quiet_shared_token_warning() -> None:
+    logging.getLogger("reflex.app").addFilter(_SharedTokenNoise())
+
+
 class LiveSink:
     """Subscribed to the hub; writes through `app.modify_state` so every browser updates."""
 
@@ -99,6 +112,9 @@ class LiveSink:
     async def reconcile(self) -> None:
         """Make the shared list match the calls in progress in the database."""
         cards = await asyncio.to_thread(load_active_cards)
+        recent = await asyncio.to_thread(load_recent_activity)
         async with self._app.modify_state(self._token()) as root:
             live = await root.get_state(LiveState)
             live._replace_all(cards)
+            if not live.activity:
+                live.activity = recent

@@ -1,1 +1,1 @@
-"""One module per route; `register_pages` adds them all to the app inside the layout."""
+"""One module per route (its state beside it); `ui/routes.py` registers them."""

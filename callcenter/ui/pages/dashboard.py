@@ -170,11 +170,12 @@ def _charts() -> rx.Component:
         width="100%",
     )
     funnel = rx.recharts.bar_chart(
-        rx.recharts.x_axis(data_key="stage", interval=0),
-        rx.recharts.y_axis(allow_decimals=False),
+        rx.recharts.x_axis(type_="number", allow_decimals=False),
+        rx.recharts.y_axis(data_key="stage", type_="category", width=90),
         rx.recharts.graphing_tooltip(),
         rx.recharts.bar(data_key="leads", fill=rx.color("violet", 8), name="Leads"),
         data=DashboardState.funnel,
+        layout="vertical",
         height=260,
         width="100%",
     )

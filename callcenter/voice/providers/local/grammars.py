@@ -28,9 +28,11 @@ def _filtered(words: Iterable[str], known: Callable[[str], bool]) -> list[str]:
 def build_jsgf(search: str, known: Callable[[str], bool], hints: Iterable[str] = ()) -> str:
     """The JSGF text for `search`; every word must pass `known` (be in the dictionary).
 
-    `hints` are words this caller already said (their name, their business): an email
-    address usually contains them, so the email grammar gives them their own, likelier path
-    (pocketsphinx ignores JSGF weights; structure is what shifts the odds).
+    `hints` are words this caller already said (their name, their business). An email address
+    usually contains them, so the email grammar is built around them: the part before "at"
+    is hint words, a common mailbox word (info, sales, ...) or two words joined by "dot"; the
+    domain is hint words, a mail provider, or two vocabulary words. Anything else falls back
+    to spelling. (pocketsphinx ignores JSGF weights; structure is what shifts the odds.)
     """
     repeat = _alts(_filtered(v.REPEAT_PHRASES, known))
     first = _alts(_filtered(v.FIRST_NAMES, known))
@@ -45,8 +47,8 @@ def build_jsgf(search: str, known: Callable[[str], bool], hints: Iterable[str] =
         f"<biz> = {_alts(_filtered(v.BUSINESS_TYPES, known))};",
         EMAIL: "public <s> = [it's | my email is | it is] <part> at <domain> dot <tld>"
         " | <repeat>;\n"
-        "<part> = <hint> [[dot] <hint>] | <word> [[dot] <word>];\n"
-        "<domain> = <hint> [<hint>] [<hint>] [<extra>] | <word> [<word>] [<word>] | <provider>;\n"
+        "<part> = <hint> [dot <hint>] | <extra> | <word> dot <word>;\n"
+        "<domain> = <hint> [<hint>] [<hint>] [<extra>] | <provider> | <word> <word>;\n"
         f"<extra> = {_alts(_filtered(v.EMAIL_WORDS, known))};\n"
         f"<word> = {_alts(_filtered(email_words, known))};\n"
         f"<hint> = {_alts(_filtered(hints, known) or ['info'])};\n"

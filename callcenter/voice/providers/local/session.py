@@ -33,6 +33,7 @@ from callcenter.voice.session import (
     SessionReady,
     ToolCall,
     VoiceConnectError,
+    VoiceError,
     VoiceEvent,
 )
 
@@ -145,6 +146,15 @@ class LocalVoiceSession:
     # -- caller side -----------------------------------------------------------------------
 
     async def _listen(self) -> None:
+        try:
+            await self._listen_loop()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # the engine is broken for this call: say so, do not hang
+            log.exception("local voice engine failed")
+            self._emit(VoiceError(f"local voice engine failed: {exc}", "local_engine", True))
+
+    async def _listen_loop(self) -> None:
         assert self._listener is not None
         listener = self._listener
         while True:

@@ -146,7 +146,7 @@ info office contact hello sales admin team support bookings help service shop
 home work group studio clinic company co inc vet law auto dental
 """.split()
 
-EMAIL_DOMAINS = ["gmail", "yahoo", "outlook", "hotmail", "icloud", "aol"]
+EMAIL_DOMAINS = ["gmail", "g mail", "yahoo", "outlook", "hotmail", "icloud", "aol"]
 TLDS = ["com", "net", "org", "co", "io", "us", "biz"]
 
 LETTERS = list("abcdefghijklmnopqrstuvwxyz")
