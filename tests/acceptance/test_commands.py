@@ -1,5 +1,6 @@
 """The commands of the contract, run as `python -m callcenter ...` in a fresh directory."""
 
+import re
 import sqlite3
 import subprocess
 import sys
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.acceptance.outsider import API_TOKEN, Outsider, outsider_env, running_core
+from tests.acceptance.outsider import ADMIN_EMAIL, API_TOKEN, Outsider, outsider_env, running_core
 from tests.support.servers import free_port
 
 COMMANDS = ("migrate", "create-user", "call", "send-outbox")
@@ -91,15 +92,22 @@ def test_auto_migrate_false_leaves_the_schema_alone_and_says_to_migrate(tmp_path
     assert not db.exists() or "alembic_version" not in _tables(db)
 
 
-def test_the_core_migrates_at_start_up_and_serves_with_auto_migrate_false_once_migrated(
-    tmp_path: Path,
-) -> None:
-    (tmp_path / "auto").mkdir()
-    with running_core(tmp_path / "auto") as core:
-        assert "alembic_version" in _tables(tmp_path / "auto" / "callcenter.db")
-        assert core.get("/api/health").json()["database"] == "ok"
-    (tmp_path / "manual").mkdir()
-    with running_core(tmp_path / "manual", start=False, AUTO_MIGRATE="false") as core:
+def test_the_core_migrates_at_start_up_and_prints_a_generated_api_token(tmp_path: Path) -> None:
+    with running_core(tmp_path, start=False) as core:
+        del core.env["API_TOKEN"], core.env["ADMIN_PASSWORD"]
+        core.start()
+        assert "alembic_version" in _tables(tmp_path / "callcenter.db")
+        printed = re.search(r"API token.*: (\S+)$", core.log(), re.MULTILINE)
+        assert printed, core.log()
+        token = printed.group(1)
+        assert re.search(rf"{ADMIN_EMAIL} password: \S+", core.log())
+        ok = httpx.get(core.base_url + "/api/calls", headers={"Authorization": f"Bearer {token}"})
+        assert ok.status_code == 200
+        assert core.log().count(token) == 1  # shown once, never logged
+
+
+def test_the_core_serves_a_migrated_database_with_auto_migrate_false(tmp_path: Path) -> None:
+    with running_core(tmp_path, start=False, AUTO_MIGRATE="false") as core:
         assert core.cli("migrate").returncode == 0
         core.start()
         response = httpx.get(

@@ -151,3 +151,29 @@ def test_a_simulated_outbound_call_passes_the_signature_checks_and_completes(
     history = [h["status"] for h in ended["status_history"]]
     assert history[0] == "queued" and history[-1] == "completed"
     assert "in-progress" in history
+
+
+def test_an_answered_outbound_call_webhook_connects_the_agent(core: Outsider) -> None:
+    sid = new_sid()
+    form = status_form(sid, "in-progress", From="+15005550006", To="+14155550164")
+    answered = _signed_post(core, "/api/outbound-call-webhook", form | {"AnsweredBy": "human"})
+    assert answered.status_code == 200
+    url, params = _stream_of(answered.text)
+    assert url == f"ws://127.0.0.1:{core.port}/media-stream" and params
+    machine = _signed_post(
+        core,
+        "/api/outbound-call-webhook",
+        status_form(new_sid(), "in-progress", AnsweredBy="machine_end_beep"),
+    )
+    assert machine.status_code == 200
+    assert ElementTree.fromstring(machine.text).find("./Connect") is None  # no agent for a machine
+    _signed_post(core, "/api/call-status", status_form(sid, "completed"))
+
+
+def test_forgeries_are_counted_and_no_secret_is_logged_or_exported(core: Outsider) -> None:
+    metrics = core.get("/metrics", auth=False).text
+    errors = [line for line in metrics.splitlines() if line.startswith("callcenter_errors_total{")]
+    assert errors and any(float(line.rsplit(" ", 1)[1]) > 0 for line in errors)
+    for secret in (AUTH_TOKEN, core.env["API_TOKEN"], core.env["ADMIN_PASSWORD"]):
+        assert secret not in metrics
+        assert secret not in core.log()

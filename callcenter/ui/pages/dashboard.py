@@ -152,9 +152,18 @@ def _charts() -> rx.Component:
         rx.recharts.y_axis(allow_decimals=False),
         rx.recharts.graphing_tooltip(),
         rx.recharts.legend(),
-        rx.recharts.bar(data_key="calls", fill=rx.color("accent", 8), name="Calls"),
-        rx.recharts.bar(data_key="answered", fill=rx.color("green", 8), name="Answered"),
-        rx.recharts.bar(data_key="leads", fill=rx.color("violet", 8), name="Leads"),
+        rx.recharts.bar(
+            data_key="calls", fill=rx.color("accent", 8), name="Calls", is_animation_active=False
+        ),
+        rx.recharts.bar(
+            data_key="answered",
+            fill=rx.color("green", 8),
+            name="Answered",
+            is_animation_active=False,
+        ),
+        rx.recharts.bar(
+            data_key="leads", fill=rx.color("violet", 8), name="Leads", is_animation_active=False
+        ),
         data=DashboardState.per_day,
         height=260,
         width="100%",
@@ -163,7 +172,9 @@ def _charts() -> rx.Component:
         rx.recharts.x_axis(type_="number", allow_decimals=False),
         rx.recharts.y_axis(data_key="outcome", type_="category", width=110),
         rx.recharts.graphing_tooltip(),
-        rx.recharts.bar(data_key="calls", fill=rx.color("accent", 8), name="Calls"),
+        rx.recharts.bar(
+            data_key="calls", fill=rx.color("accent", 8), name="Calls", is_animation_active=False
+        ),
         data=DashboardState.outcomes,
         layout="vertical",
         height=260,
@@ -173,7 +184,9 @@ def _charts() -> rx.Component:
         rx.recharts.x_axis(type_="number", allow_decimals=False),
         rx.recharts.y_axis(data_key="stage", type_="category", width=90),
         rx.recharts.graphing_tooltip(),
-        rx.recharts.bar(data_key="leads", fill=rx.color("violet", 8), name="Leads"),
+        rx.recharts.bar(
+            data_key="leads", fill=rx.color("violet", 8), name="Leads", is_animation_active=False
+        ),
         data=DashboardState.funnel,
         layout="vertical",
         height=260,
@@ -297,7 +310,7 @@ def activity_feed() -> rx.Component:
                         rx.icon("dot", size=16, color=rx.color("accent", 9)),
                         rx.link(a.text, href="/calls/" + a.call_id.to_string(), size="2"),
                         rx.spacer(),
-                        rx.text(a.time, size="1", color=rx.color("gray", 10)),
+                        rx.text(a.time, size="1", color=rx.color("gray", 10), white_space="nowrap"),
                         width="100%",
                         align="center",
                     ),
