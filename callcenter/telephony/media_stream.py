@@ -44,7 +44,10 @@ async def _wait_for_start(websocket: WebSocket) -> StartMessage | None:
 
 def _call_id_param(start: StartMessage) -> int | None:
     value = start.start.custom_parameters.get(PARAM_CALL_ID, "")
-    return int(value) if value.isdigit() else None
+    # Only plain ASCII digits that fit a 64-bit id: "²".isdigit() is True, and huge ids overflow.
+    if value.isascii() and value.isdigit() and len(value) < 19:
+        return int(value)
+    return None
 
 
 @router.websocket("/media-stream")

@@ -38,7 +38,6 @@ def test_dana_talks_over_the_greeting_and_her_lead_is_still_captured(env: dict[s
         headers = {"Authorization": f"Bearer {TEST_API_TOKEN}"}
         call = httpx.get(f"{server.base_url}/api/calls/{result.call_sid}", headers=headers).json()
     greeting = call["transcript"][0]
-    print(call["transcript"][:3], result.caller and result.caller.log)  # noqa: T201
     assert greeting["role"] == "agent" and greeting["interrupted"] is True
     full = "Thanks for calling Acme Answering! I can get you set up with our team."
     assert len(greeting["text"]) < len(full)  # only what Dana heard before she spoke

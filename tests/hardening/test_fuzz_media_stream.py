@@ -201,11 +201,6 @@ def _start_frame(call_id: str) -> str:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="media_stream._call_id_param: '²'.isdigit() is True but int('²') raises; a 40-digit "
-    "id overflows SQLite's INTEGER — an unhandled error in the handler (close 1011)",
-)
 @pytest.mark.parametrize("call_id", CRASHING_CALL_IDS)
 def test_a_forged_start_with_a_strange_call_id_is_refused_cleanly(
     stack: Stack, call_id: str

@@ -109,9 +109,15 @@ async def test_the_caller_is_heard_and_answered(session) -> None:  # type: ignor
 async def test_lead_fields_go_out_as_a_save_lead_details_tool_call(session) -> None:  # type: ignore[no-untyped-def]
     voice, rec = session
     await voice.request_response()
-    for words in ("my name is dana reyes", "we run a plumbing company"):
+    answers = (
+        "my name is dana reyes",
+        "we run a plumbing company",
+        "we need someone to answer our phones after hours",
+    )
+    for n, words in enumerate(answers, 1):
         await _say(voice, render(words, "kal"))
-    await _say(voice, render("we need someone to answer our phones after hours", "kal"))
+        # like a caller, wait for the agent's next question before answering it
+        await rec.until(lambda e, n=n: len(rec.of(ResponseStarted)) > n)
     call = await rec.until(lambda e: isinstance(e, ToolCall), timeout=30)
     assert isinstance(call, ToolCall) and call.name == "save_lead_details"
     assert call.arguments["name"] == "Dana Reyes"

@@ -11,8 +11,11 @@ import contextlib
 import itertools
 import json
 import logging
+import os
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 from callcenter.config import Settings
 from callcenter.voice.providers.local import vocabulary
@@ -38,11 +41,23 @@ from callcenter.voice.session import (
 )
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 SILENCE_TIMEOUT_S = 8.0
 AUDIO_LEAD_S = 1.0  # how far ahead of real time agent audio is sent (bounded for barge-in)
 _SYNTH = Synthesizer()
 _ids = itertools.count(1)
+
+
+# The engine's own threads: recognition and synthesis never queue behind other blocking work
+# (database writes, file I/O) in the event loop's default executor.
+_POOL = ThreadPoolExecutor(
+    max_workers=2 * (os.cpu_count() or 2) + 2, thread_name_prefix="local-voice"
+)
+
+
+async def _off_loop(fn: Callable[..., T], *args: Any) -> T:
+    return await asyncio.get_running_loop().run_in_executor(_POOL, fn, *args)
 
 
 def _new_id(prefix: str) -> str:
@@ -79,7 +94,7 @@ class LocalVoiceSession:
 
     async def start(self, config: SessionConfig) -> None:
         try:
-            recognizer = await asyncio.to_thread(POOL.acquire)
+            recognizer = await _off_loop(POOL.acquire)
         except Exception as exc:  # pocketsphinx model or grammar failure
             raise VoiceConnectError(f"local recogniser unavailable: {exc}") from exc
         self._listener = Listener(recognizer)
@@ -140,7 +155,7 @@ class LocalVoiceSession:
         await asyncio.gather(*tasks, return_exceptions=True)
         if self._listener is not None:
             listener, self._listener = self._listener, None
-            await asyncio.to_thread(listener.release)
+            await _off_loop(listener.release)
         self._emit(SessionClosed("closed"))
 
     # -- caller side -----------------------------------------------------------------------
@@ -167,7 +182,7 @@ class LocalVoiceSession:
             while not self._audio_in.empty():
                 payloads.append(self._audio_in.get_nowait())
             if payloads:
-                for heard in await asyncio.to_thread(listener.process, payloads):
+                for heard in await _off_loop(listener.process, payloads):
                     await self._on_heard(heard)
             await self._check_silence(listener)
 
@@ -218,7 +233,7 @@ class LocalVoiceSession:
         audio = b""
         try:
             if turn.say:
-                audio = await asyncio.to_thread(_SYNTH.ulaw, turn.say)
+                audio = await _off_loop(_SYNTH.ulaw, turn.say)
                 self._emit(AgentTranscript(item_id, turn.say, final=False, response_id=response_id))
                 began = time.monotonic()
                 for piece in chunks(audio):
