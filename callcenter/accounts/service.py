@@ -58,6 +58,9 @@ def sign_in(*, session: Session, email: str, password: str, ttl_hours: int) -> S
     user = users.get_user_by_email(session=session, email=email)
     if user is None or not user.is_active or not verify_password(password, user.password_hash):
         users.record_failed_login(session=session, email=email)
+        # Commit now: the caller's transaction rolls back on the LoginError we raise,
+        # and a rolled-back attempt would never count towards the rate limit.
+        session.commit()
         raise LoginError("Wrong email or password.")
     users.clear_failed_logins(session=session, email=email)
     token = secrets.token_urlsafe(32)
@@ -91,8 +94,11 @@ def sign_out(*, session: Session, token: str) -> None:
 
 
 def bootstrap_admin(*, session: Session, settings: Settings) -> str | None:
-    """Create the first manager if no user exists; returns a generated password to print once."""
-    if users.count_users(session=session) > 0:
+    """Create the ADMIN_EMAIL manager when no manager exists yet (a fresh install, or one where
+    only reps were created before the first start); returns a generated password to print once."""
+    if users.count_users(session=session, role=Role.manager) > 0:
+        return None
+    if users.get_user_by_email(session=session, email=settings.admin_email):
         return None
     password = settings.admin_password or secrets.token_urlsafe(12)
     create_user(session=session, email=settings.admin_email, password=password, role=Role.manager)

@@ -2,6 +2,7 @@
 
 import json
 import logging
+import re
 from typing import Any
 
 from callcenter.leads.capture import CaptureOutcome, capture_lead
@@ -12,6 +13,7 @@ log = logging.getLogger(__name__)
 SAVE_LEAD_DETAILS = "save_lead_details"
 END_CALL = "end_call"
 TRANSFER_TO_HUMAN = "transfer_to_human"
+DO_NOT_CALL = "do_not_call"  # the end_call reason for "don't call me again"
 
 _text = {"type": "string"}
 
@@ -38,11 +40,21 @@ TOOLS: list[ToolSpec] = [
         name=END_CALL,
         description=(
             "Hang up once the conversation is over and you have said goodbye. Your last words "
-            "finish playing before the line closes."
+            "finish playing before the line closes. If the caller asked not to be called "
+            f'again, the reason must be "{DO_NOT_CALL}": their number then goes on the '
+            "do-not-call list."
         ),
         parameters={
             "type": "object",
-            "properties": {"reason": {**_text, "description": "Why the call is ending"}},
+            "properties": {
+                "reason": {
+                    **_text,
+                    "description": (
+                        f'Why the call is ending; exactly "{DO_NOT_CALL}" when the caller asked '
+                        "not to be called again"
+                    ),
+                }
+            },
             "required": ["reason"],
             "additionalProperties": False,
         },
@@ -58,6 +70,16 @@ TOOLS: list[ToolSpec] = [
         },
     ),
 ]
+
+
+def asks_do_not_call(arguments: dict[str, Any]) -> bool:
+    """True when end_call's reason says the caller asked not to be called again
+    ("do_not_call", also written "do not call", "Do-Not-Call", ...)."""
+    reason = arguments.get("reason")
+    if not isinstance(reason, str):
+        return False
+    words = re.sub(r"[^a-z]+", "_", reason.lower()).strip("_")
+    return DO_NOT_CALL in words
 
 
 def tool_output(ok: bool, message: str, **extra: Any) -> str:

@@ -11,8 +11,11 @@ def get_user_by_email(*, session: Session, email: str) -> User | None:
     return session.exec(select(User).where(User.email == email.strip().lower())).first()
 
 
-def count_users(*, session: Session) -> int:
-    return int(session.exec(select(func.count()).select_from(User)).one())
+def count_users(*, session: Session, role: Role | None = None) -> int:
+    query = select(func.count()).select_from(User)
+    if role is not None:
+        query = query.where(User.role == role)
+    return int(session.exec(query).one())
 
 
 def create_user(*, session: Session, email: str, password_hash: str, role: Role) -> User:
