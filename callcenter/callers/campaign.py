@@ -1,6 +1,8 @@
 """Runs persona calls through the simulated carrier and scores the leads they leave behind."""
 
 import asyncio
+import contextlib
+import logging
 from dataclasses import dataclass, field
 
 from callcenter.callers.personas import PERSONAS, Persona, PersonaCaller
@@ -10,6 +12,8 @@ from callcenter.db.repo.leads import get_lead
 from callcenter.db.session import session_scope
 from callcenter.leads.normalize import normalize_business_type
 from callcenter.telephony.carriers.simulator import SimulatorCarrier
+
+log = logging.getLogger(__name__)
 
 FIELDS = ("name", "business_type", "need", "email", "phone")
 
@@ -61,20 +65,38 @@ async def run_persona_calls(
     names: list[str],
     *,
     interrupt: bool = False,
-    timeout: float = 120.0,  # noqa: ASYNC109
+    timeout: float = 180.0,  # noqa: ASYNC109
     carrier: SimulatorCarrier | None = None,
+    concurrency: int | None = None,
 ) -> list[CallResult]:
-    """Place one simulated inbound call per persona name, all at once; wait for each to end."""
+    """Place one simulated inbound call per persona name (`concurrency` at a time, default all
+    at once); a call still running after `timeout` seconds is hung up by the carrier."""
     carrier = carrier or SimulatorCarrier(settings)
+    results: list[CallResult] = []
+    batch = concurrency or len(names) or 1
+    for start in range(0, len(names), batch):
+        results += await _run_batch(carrier, names[start : start + batch], interrupt, timeout)
+    await asyncio.to_thread(_load_leads, results)
+    return results
+
+
+async def _run_batch(
+    carrier: SimulatorCarrier, names: list[str], interrupt: bool, limit_s: float
+) -> list[CallResult]:
     callers = [PersonaCaller(PERSONAS[name], interrupt=interrupt) for name in names]
     calls = [await carrier.place_inbound_call(from_=c.persona.phone, caller=c) for c in callers]
-    await asyncio.gather(*(call.wait(timeout) for call in calls))
-    results = [
+    waits = [asyncio.ensure_future(call.wait(limit_s)) for call in calls]
+    await asyncio.gather(*waits, return_exceptions=True)
+    for call in calls:
+        if not call.ended.is_set():
+            log.warning("persona call %s still running after %.0f s", call.call_sid, limit_s)
+            await carrier.hang_up(call.call_sid)
+            with contextlib.suppress(TimeoutError):
+                await call.wait(15)
+    return [
         CallResult(persona=c.persona, call_sid=call.call_sid, caller=c)
         for c, call in zip(callers, calls, strict=True)
     ]
-    await asyncio.to_thread(_load_leads, results)
-    return results
 
 
 def _load_leads(results: list[CallResult]) -> None:

@@ -88,7 +88,9 @@ def lead_for_call(
     changed = apply_fields(lead, fields, caller_id=caller_id)
     session.flush()
     if lead.source_call_id == call.id and not created:
-        lead = _fold_into_older_duplicate(session=session, lead=lead, caller_id=caller_id)
+        lead = _fold_into_older_duplicate(
+            session=session, lead=lead, caller_id=caller_id, said_phone=fields.phone
+        )
     if call.lead_id != lead.id:
         call.lead_id = lead.id
         call.updated_at = utcnow()
@@ -97,14 +99,21 @@ def lead_for_call(
     return lead, (["created", *changed] if created else changed)
 
 
-def _fold_into_older_duplicate(*, session: Session, lead: Lead, caller_id: str | None) -> Lead:
+def _fold_into_older_duplicate(
+    *, session: Session, lead: Lead, caller_id: str | None, said_phone: str | None
+) -> Lead:
     """A lead this call created turns out to match an older lead (the email came later in the
-    call): move everything to the older lead, this call's values winning, and drop the new one."""
-    fields = LeadFields(**{k: getattr(lead, k) for k in LEAD_FIELDS if getattr(lead, k)})
-    older = find_duplicate(session=session, fields=fields, caller_id=None, exclude_id=lead.id)
+    call): move everything to the older lead, this call's values winning, and drop the new one.
+    A phone the new lead only has from the caller id does not replace the older lead's phone."""
+    values = {k: getattr(lead, k) for k in LEAD_FIELDS if getattr(lead, k)}
+    older = find_duplicate(
+        session=session, fields=LeadFields(**values), caller_id=None, exclude_id=lead.id
+    )
     if older is None or (older.id or 0) > (lead.id or 0):
         return lead
-    apply_fields(older, fields, caller_id=caller_id)
+    if values.get("phone") == caller_id and said_phone != caller_id:
+        values.pop("phone", None)  # caller id: it only fills a lead that has no phone
+    apply_fields(older, LeadFields(**values), caller_id=caller_id)
     assert lead.id is not None and older.id is not None
     leads_repo.move_lead_references(session=session, from_id=lead.id, to_id=older.id)
     session.delete(lead)

@@ -6,7 +6,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, Field
 
-from callcenter.db.models import Lead
+from callcenter.db.repo import leads as leads_repo
 from callcenter.db.session import session_scope
 from callcenter.rest.deps import ApiPrincipal, ServicesDep
 from callcenter.rest.schemas import call_json
@@ -18,7 +18,7 @@ router = APIRouter(prefix="/api", tags=["calls"])
 
 def _lead_exists(lead_id: int) -> bool:
     with session_scope() as session:
-        return session.get(Lead, lead_id) is not None
+        return leads_repo.get_lead(session=session, lead_id=lead_id) is not None
 
 
 class OutboundCallRequest(BaseModel):

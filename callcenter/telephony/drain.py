@@ -36,7 +36,7 @@ async def _until_idle(services: Services, within: float) -> bool:
 
 
 async def _say_goodbye(bridge: Any) -> None:
-    wind_up = getattr(bridge, "wind_up", None) or getattr(bridge, "_wind_up", None)
+    wind_up = getattr(bridge, "wind_up", None)
     if wind_up is not None:
         await wind_up(EndReason.shutdown)
 

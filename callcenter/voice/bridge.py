@@ -7,16 +7,18 @@ import time
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
+from callcenter import metrics
 from callcenter.db.models import EndReason
 from callcenter.db.types import utcnow
 from callcenter.services import Services
 from callcenter.telephony.protocol import DtmfMessage, MarkMessage, MediaMessage, StopMessage
 from callcenter.telephony.stream import MediaStream
-from callcenter.voice import instructions, tools
+from callcenter.voice import instructions, realtime_events, tools
 from callcenter.voice.apology import play_apology
 from callcenter.voice.bridge_state import BridgeState
 from callcenter.voice.call_context import load_session_config
 from callcenter.voice.call_end import record_end
+from callcenter.voice.do_not_call import list_caller as do_not_call_list
 from callcenter.voice.playback import b64_len
 from callcenter.voice.providers.unavailable import UnavailableVoiceSession
 from callcenter.voice.session import (
@@ -56,6 +58,7 @@ class CallBridge:
         self.state = BridgeState(
             call_id=stream.call_id, call_sid=stream.call_sid, stream_sid=stream.stream_sid
         )
+        self.state.first_audio_from = time.monotonic()  # the greeting's clock: the call start
         self.config = SessionConfig(instructions="")
         self.writer = TranscriptWriter(services.hub)
         self.turns = TurnTracker(
@@ -126,6 +129,11 @@ class CallBridge:
         if self._ending is not None:
             await asyncio.shield(self._ending)
 
+    async def wind_up(self, reason: str = EndReason.shutdown) -> None:
+        """End the call gracefully from outside (shutdown): the agent finishes its sentence,
+        says goodbye, then the call ends with `reason` (bounded by the watchdog)."""
+        await self._wind_up(EndReason(reason))
+
     # --- caller side ---------------------------------------------------------------------
 
     async def _caller_loop(self) -> None:
@@ -175,14 +183,26 @@ class CallBridge:
         await self._request_response(f"{self.config.instructions}\n\n{opening}")
 
     async def _request_response(self, text: str | None = None) -> None:
-        if self.state.awaiting_response_since is None:
-            self.state.awaiting_response_since = time.monotonic()
+        state = self.state
+        if state.awaiting_response_since is None:
+            state.awaiting_response_since = time.monotonic()
+        if state.active_response is not None:
+            # The service refuses a second response while one is active: ask when it is done.
+            # The stall watch stays armed until a response starts.
+            state.deferred_request = (text,)
+            return
+        state.last_request = (text,)
         await self.voice.request_response(text)
 
     async def _on_agent_audio(self, event: AgentAudio) -> None:
         state = self.state
         if event.item_id in state.truncated_items or self._ending_started:
             return  # audio generated after the caller cut in (or after goodbye) is not played
+        if state.first_audio_from is not None:
+            metrics.observe_first_audio(time.monotonic() - state.first_audio_from)
+            state.first_audio_from = None
+            if state.deferred_request is None:
+                state.awaiting_response_since = None  # the reply is here
         if event.item_id not in self.turns.agent:
             self.turns.agent_turn(event.item_id, event.response_id)
             self.turns.set_speaking("agent")
@@ -217,9 +237,13 @@ class CallBridge:
         log.info("caller interrupted the agent at %d ms", cut.audio_end_ms, extra=self._log)
 
     async def _on_speech_stopped(self, event: CallerSpeechStopped) -> None:
+        # Server VAD answers the caller by itself: from now on a reply is due, and a service
+        # that stays silent for REALTIME_STALL_SECONDS is treated as lost.
         self.turns.set_speaking(None)
+        now = time.monotonic()
+        self.state.first_audio_from = now
         if self.state.awaiting_response_since is None:
-            self.state.awaiting_response_since = time.monotonic()
+            self.state.awaiting_response_since = now
 
     async def _on_caller_transcript(self, event: CallerTranscript) -> None:
         if not event.final:
@@ -232,16 +256,21 @@ class CallBridge:
         self._played_out.clear()
 
     async def _on_response_done(self, event: ResponseDone) -> None:
+        # A reply asked for while this response was active stays due (its stall watch too):
+        # only a new response starting disarms it.
         state = self.state
         if state.active_response == event.response_id:
             state.active_response = None
-        state.awaiting_response_since = None
         self.turns.response_done(event.response_id)
         self._update_played_out()
+        deferred, state.deferred_request = state.deferred_request, None
         if state.goodbye is not None and state.goodbye_response is None:
-            # The response that was playing when the wind-up began is over: say goodbye now.
+            # The response that was playing when the wind-up began is over: say goodbye now
+            # (it supersedes any reply that was waiting).
             state.goodbye_response = "requested"
             await self._request_response(instructions.goodbye_instructions(state.goodbye.value))
+        elif deferred is not None:
+            await self._request_response(deferred[0])  # deferred again if one is still active
         elif state.goodbye is not None and state.goodbye_response == "requested":
             state.goodbye_response = event.response_id
             self._start_ending(self._hang_up(state.goodbye))
@@ -254,6 +283,14 @@ class CallBridge:
             await self._wind_up(EndReason.idle, after_next_response=True)
 
     async def _on_error(self, event: VoiceError) -> None:
+        state = self.state
+        if event.code == realtime_events.BUSY_ERROR_CODE and state.last_request is not None:
+            # Our request crossed a response the service started itself: ask again after it.
+            log.debug("response request refused while busy; deferred", extra=self._log)
+            state.deferred_request, state.last_request = state.last_request, None
+            if state.awaiting_response_since is None:
+                state.awaiting_response_since = time.monotonic()
+            return
         log.warning("voice engine error %s: %s", event.code, event.message, extra=self._log)
         if event.fatal:
             self._start_ending(self._fail_unavailable())
@@ -276,7 +313,11 @@ class CallBridge:
             await self._request_response()
         elif event.name == tools.END_CALL:
             await self.voice.send_tool_result(event.call_id, tools.tool_output(True, "Hanging up."))
-            self._start_ending(self._hang_up(EndReason.agent_ended))
+            self._start_ending(
+                self._hang_up(
+                    EndReason.agent_ended, do_not_call=tools.asks_do_not_call(event.arguments)
+                )
+            )
         elif event.name == tools.TRANSFER_TO_HUMAN:
             await self._transfer(event)
         else:
@@ -318,14 +359,22 @@ class CallBridge:
             await self._request_response(instructions.goodbye_instructions(reason.value))
 
     async def _hang_up(
-        self, reason: EndReason, *, wait_for_playout: bool = True, transfer_to: str | None = None
+        self,
+        reason: EndReason,
+        *,
+        wait_for_playout: bool = True,
+        transfer_to: str | None = None,
+        do_not_call: bool = False,
     ) -> None:
+        state, carrier = self.state, self.services.carrier
+        if do_not_call:
+            # Listed before the line closes (in a worker thread, while the goodbye plays on).
+            await do_not_call_list(self.config.caller_number, call_sid=state.call_sid)
         if wait_for_playout:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(PLAYOUT_TIMEOUT):
                     await self._played_out.wait()
         self.turns.flush()
-        state, carrier = self.state, self.services.carrier
         if transfer_to:
             try:
                 await carrier.transfer(state.call_sid, transfer_to)

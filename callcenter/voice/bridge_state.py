@@ -16,7 +16,10 @@ class BridgeState:
     stream_sid: str
     playback: Playback = field(default_factory=Playback)
     active_response: str | None = None
-    awaiting_response_since: float | None = None
+    awaiting_response_since: float | None = None  # a reply is due (stall watch armed)
+    deferred_request: tuple[str | None] | None = None  # asked while a response was active
+    last_request: tuple[str | None] | None = None  # the latest response.create sent
+    first_audio_from: float | None = None  # when the agent's next first audio is measured from
     truncated_items: set[str] = field(default_factory=set)
     idle_count: int = 0
     goodbye: EndReason | None = None

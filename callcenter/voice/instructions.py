@@ -21,9 +21,9 @@ with a value, politely ask the caller for it again.
 
 If the caller asks for a person, call transfer_to_human. When the conversation is over, thank
 the caller, say goodbye, and then call end_call. If the caller asks not to be called again,
-confirm politely, say goodbye, and call end_call with the reason "do_not_call". Never invent prices or promises; say that a
-member of the team will follow up. If the caller presses keys on the phone, you receive them as
-text like "[pressed 1]".
+confirm politely, say goodbye, and call end_call with the reason "do_not_call". Never invent
+prices or promises; say that a member of the team will follow up. If the caller presses keys
+on the phone, you receive them as text like "[pressed 1]".
 """
 
 INBOUND_GREETING = (

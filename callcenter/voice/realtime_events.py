@@ -25,9 +25,10 @@ log = logging.getLogger(__name__)
 AUDIO_DELTA = "response.output_audio.delta"
 
 # Error codes the service sends for races that are not failures (see PROTOCOLS.md).
-HARMLESS_ERROR_CODES = frozenset(
-    {"response_cancel_not_active", "conversation_already_has_active_response"}
-)
+HARMLESS_ERROR_CODES = frozenset({"response_cancel_not_active"})
+# A response.create that crossed the start of a response the service began by itself: the
+# bridge asks again once that response is done.
+BUSY_ERROR_CODE = "conversation_already_has_active_response"
 
 Handler = Callable[[dict[str, Any]], VoiceEvent | None]
 

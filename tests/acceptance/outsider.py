@@ -42,6 +42,8 @@ def outsider_env(workdir: Path, port: int, **extra: str) -> dict[str, str]:
         ADMIN_PASSWORD="admin-password-1",
         CALLING_HOURS="00:00-24:00",  # the default window would make results depend on the clock
     )
+    if os.environ.get("ACCEPTANCE_DATABASE_URL"):  # an empty PostgreSQL database, one module a run
+        env["DATABASE_URL"] = os.environ["ACCEPTANCE_DATABASE_URL"]
     env.update(extra)
     return env
 

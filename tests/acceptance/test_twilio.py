@@ -160,13 +160,12 @@ def test_an_answered_outbound_call_webhook_connects_the_agent(core: Outsider) ->
     assert answered.status_code == 200
     url, params = _stream_of(answered.text)
     assert url == f"ws://127.0.0.1:{core.port}/media-stream" and params
-    machine = _signed_post(
-        core,
-        "/api/outbound-call-webhook",
-        status_form(new_sid(), "in-progress", AnsweredBy="machine_end_beep"),
-    )
+    machine_sid = new_sid()
+    machine_form = form | {"CallSid": machine_sid, "AnsweredBy": "machine_end_beep"}
+    machine = _signed_post(core, "/api/outbound-call-webhook", machine_form)
     assert machine.status_code == 200
     assert ElementTree.fromstring(machine.text).find("./Connect") is None  # no agent for a machine
+    _signed_post(core, "/api/call-status", status_form(machine_sid, "completed"))
     _signed_post(core, "/api/call-status", status_form(sid, "completed"))
 
 

@@ -52,7 +52,7 @@ def test_field_accuracy_over_all_personas(env: dict[str, str]) -> None:
     settings, port = _serve(env)
     names = sorted(PERSONAS)
     with serve_in_thread(create_api(settings), port=port):
-        results = asyncio.run(run_persona_calls(settings, names))
+        results = asyncio.run(run_persona_calls(settings, names, concurrency=6))
     scores = accuracy(results)
     for r in results:
         wrong = {f: r.lead.get(f) for f, ok in r.correct.items() if not ok}

@@ -34,7 +34,9 @@ class Script:
     pace: float = 0.0  # 0: audio as fast as possible; 1.0: real time
     refuse_status: int | None = None  # HTTP status for every handshake
     drop_after_responses: int | None = None  # close the socket (1011) after N responses
-    stall_after_responses: int | None = None  # go silent after N responses
+    # After N responses the model stops answering: nothing but the input buffer's VAD events
+    # (speech started/stopped, committed) is sent any more.
+    stall_after_responses: int | None = None
     silence_ms_to_stop: int = 500
     idle_timeout_ms: int | None = None  # like server_vad's idle_timeout_ms
     default_reply: Reply = field(default_factory=lambda: Reply("Okay.", audio_ms=200))
@@ -51,6 +53,8 @@ class Connection:
     events: list[dict[str, Any]] = field(default_factory=list)
     closed: bool = False
     appended_bytes: int = 0
+    errors: list[str] = field(default_factory=list)  # codes of the error events it was sent
+    rejected_appends: int = 0  # appends whose audio was not base64 (answered with an error)
 
     def of_type(self, kind: str) -> list[dict[str, Any]]:
         return [e for e in list(self.events) if e.get("type") == kind]

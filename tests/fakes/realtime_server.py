@@ -4,7 +4,8 @@ It checks the handshake like the real service (Bearer key, `model` query, no `Op
 header), rejects beta-shaped `session.update` fields, runs a simple server VAD over the μ-law
 the client appends (any non-silence byte is speech; 500 ms of silence ends a turn), answers
 with scripted replies (audio deltas, transcript, optional tool call), and records every client
-event. Drop, stall and refusal are scriptable.
+event. Drop, stall (the model stops answering; VAD still reports) and refusal are scriptable;
+an append that is not base64 gets an `error` event and the session goes on.
 """
 
 import asyncio

@@ -2,6 +2,7 @@
 
 import asyncio
 import base64
+import binascii
 import json
 import time
 from typing import TYPE_CHECKING, Any
@@ -41,8 +42,8 @@ class RealtimeSession:
         return f"{prefix}_{self.ids:04d}"
 
     async def send(self, event: dict[str, Any]) -> None:
-        if self.stalled:
-            return
+        if self.stalled and not str(event.get("type")).startswith("input_audio_buffer."):
+            return  # a stalled model: the input buffer's VAD still reports, nothing else does
         self.ids += 1
         event.setdefault("event_id", f"event_{self.ids:05d}")
         await self.ws.send(json.dumps(event))
@@ -55,8 +56,11 @@ class RealtimeSession:
                 kind = event.get("type")
                 if kind == "input_audio_buffer.append":
                     at = time.perf_counter()
-                    self.record.events.append({"type": kind, "bytes": len(event["audio"])})
-                    await self.on_audio(event["audio"], at)
+                    audio = event.get("audio")
+                    self.record.events.append(
+                        {"type": kind, "bytes": len(audio) if isinstance(audio, str) else 0}
+                    )
+                    await self.on_audio(audio, at)
                     continue
                 self.record.events.append(event)
                 self.fake.notify()
@@ -97,6 +101,7 @@ class RealtimeSession:
         await self.send({"type": "session.updated", "session": session})
 
     async def error(self, code: str, message: str, param: str | None = None) -> None:
+        self.record.errors.append(code)
         await self.send(
             {
                 "type": "error",
@@ -109,8 +114,20 @@ class RealtimeSession:
             }
         )
 
-    async def on_audio(self, b64: str, at: float) -> None:
-        audio = base64.b64decode(b64)
+    async def on_audio(self, b64: Any, at: float) -> None:
+        try:
+            if not isinstance(b64, str):
+                raise ValueError("not a string")
+            audio = base64.b64decode(b64)
+        except (ValueError, binascii.Error):
+            # Like the real service: an error event, and the session carries on.
+            self.record.rejected_appends += 1
+            await self.error(
+                "invalid_value",
+                "Invalid 'audio'. Expected base64-encoded audio bytes.",
+                "audio",
+            )
+            return
         if self.fake.on_append is not None:
             self.fake.on_append(audio, at)
         self.record.appended_bytes += len(audio)

@@ -48,11 +48,6 @@ def test_realtime_stalling_while_a_reply_is_awaited(env: dict[str, str]) -> None
         assert _ended_unavailable(stack, call) == [GREETING, "[pressed 1]"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the bridge's stall watchdog arms only while it awaits a reply it asked for; with "
-    "server VAD a service that goes silent after the caller speaks is not detected",
-)
 def test_realtime_stalling_after_the_caller_speaks(env: dict[str, str]) -> None:
     script = greeting_script(stall_after_responses=1)
     with running_stack(env, script, REALTIME_STALL_SECONDS="2") as stack:

@@ -149,6 +149,7 @@ async def test_a_known_email_from_a_new_number_merges_into_the_existing_lead(
     lead = lead_of(second)
     assert lead.id == lead_of(first).id
     assert lead.name == "Dana Reyes-Lopez"  # the latest value wins
+    assert lead.phone == "+15552223333"  # a new caller id only fills a lead with no phone
     with session_scope() as session:
         assert leads_repo.list_leads(session=session).total == 1
 

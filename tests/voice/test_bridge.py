@@ -8,6 +8,7 @@ from sqlmodel import select
 from callcenter.config import Settings
 from callcenter.db.models import Call, EndReason, Lead, TranscriptTurn
 from callcenter.db.session import session_scope
+from callcenter.live.events import CallEvent
 from callcenter.services import Services
 from callcenter.voice.bridge import run_call_bridge
 from tests.fakes.realtime_server import FakeRealtime, Reply, Script
@@ -241,7 +242,7 @@ async def test_live_views_get_turn_and_speaking_events_after_each_commit(
     line, carrier, task, call_id, services = await start_bridge_with_services(settings, speed=8.0)
     events = services.hub.subscribe("test")
     async with asyncio.timeout(20):
-        seen = []
+        seen: list[CallEvent] = []
         while not any(e.kind == "turn" for e in seen):
             seen.append(await events.get())
         line.hang_up()

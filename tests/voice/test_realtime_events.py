@@ -98,6 +98,11 @@ def test_harmless_race_errors_are_dropped_and_real_errors_kept() -> None:
     assert realtime_events.translate(harmless) is None
     real = {"type": "error", "error": {"code": "invalid_value", "message": "bad voice"}}
     assert realtime_events.translate(real) == VoiceError(message="bad voice", code="invalid_value")
+    # A refused response.create reaches the bridge, which asks again when the service is free.
+    busy = {"type": "error", "error": {"code": realtime_events.BUSY_ERROR_CODE, "message": "x"}}
+    assert realtime_events.translate(busy) == VoiceError(
+        message="x", code=realtime_events.BUSY_ERROR_CODE
+    )
 
 
 def test_unknown_and_malformed_messages_are_ignored() -> None:

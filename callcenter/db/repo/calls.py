@@ -53,10 +53,21 @@ def get_call_by_sid(*, session: Session, call_sid: str) -> Call | None:
     return session.exec(select(Call).where(Call.call_sid == call_sid)).first()
 
 
+MAX_ID = 2**31 - 1  # ids are INTEGER columns; a bigger number is no id (and PostgreSQL errors)
+
+
+def as_id(text: str) -> int | None:
+    """`text` as a possible row id, or None ("²".isdigit() is True but int("²") fails)."""
+    if text.isascii() and text.isdigit() and int(text) <= MAX_ID:
+        return int(text)
+    return None
+
+
 def find_call(*, session: Session, ref: str) -> Call | None:
     """Look a call up by our numeric id or by Twilio's CallSid."""
-    if ref.isascii() and ref.isdigit():  # "²".isdigit() is True, int("²") fails
-        return get_call(session=session, call_id=int(ref))
+    if ref.isascii() and ref.isdigit():
+        call_id = as_id(ref)
+        return get_call(session=session, call_id=call_id) if call_id is not None else None
     return get_call_by_sid(session=session, call_sid=ref)
 
 
@@ -105,8 +116,9 @@ def list_calls(
                 col(Call.from_number).contains(digits),
                 col(Call.to_number).contains(digits),
             ]
-        if q.strip().isascii() and q.strip().isdigit():
-            clauses.append(col(Call.id) == int(q.strip()))
+        call_id = as_id(q.strip())
+        if call_id is not None:
+            clauses.append(col(Call.id) == call_id)
         query = query.where(or_(*clauses))
     sort_columns = {
         "started_at": col(Call.started_at),

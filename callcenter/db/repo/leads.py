@@ -8,11 +8,14 @@ from sqlalchemy import ColumnElement, or_, update
 from sqlmodel import Session, col, select
 
 from callcenter.db.models import Call, Lead, LeadNote, OutboxMessage
+from callcenter.db.repo.calls import MAX_ID
 from callcenter.db.repo.paging import Page, paginate
 from callcenter.db.types import as_utc
 
 
 def get_lead(*, session: Session, lead_id: int) -> Lead | None:
+    if not 0 < lead_id <= MAX_ID:
+        return None  # no such row, and PostgreSQL refuses to compare an INTEGER with it
     return session.get(Lead, lead_id)
 
 

@@ -4,12 +4,14 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
 from openai import AsyncOpenAI, OpenAIError
 from websockets.exceptions import ConnectionClosed, InvalidStatus, WebSocketException
 
+from callcenter import metrics
 from callcenter.config import Settings
 from callcenter.voice import realtime_events
 from callcenter.voice.session import (
@@ -64,11 +66,13 @@ class OpenAIRealtimeSession:
         client = shared_client(self._settings)
         # No `on_reconnecting`: a dropped session is never silently resumed (the call ends).
         manager = client.realtime.connect(model=self._settings.openai_realtime_model)
+        started = time.perf_counter()
         try:
             async with asyncio.timeout(CONNECT_TIMEOUT):
                 self._conn = await manager.enter()
                 await self._conn.session.update(session=realtime_session(self._settings, config))
                 await self._await_session_updated()
+            metrics.observe_realtime_connect(time.perf_counter() - started)
         except VoiceConnectError:
             await self.close()
             raise
@@ -110,7 +114,10 @@ class OpenAIRealtimeSession:
                 yield event
 
     async def send_audio(self, payload: str) -> None:
-        if self._closed or self._lost:
+        if self._closed:
+            return  # closed on purpose (the call is ending): nothing is owed to the engine
+        if self._lost:
+            metrics.count_frame_dropped()  # the caller spoke into a lost session
             return
         # Hot path: no SDK transform, one small JSON string per 20 ms frame.
         text = '{"type":"input_audio_buffer.append","audio":' + json.dumps(payload) + "}"
@@ -118,6 +125,7 @@ class OpenAIRealtimeSession:
             await self._conn.send_raw(text)
         except _SEND_ERRORS:
             self._lost = True
+            metrics.count_frame_dropped()
 
     async def _send(self, event: dict[str, Any]) -> None:
         if self._closed or self._lost or self._conn is None:

@@ -17,13 +17,13 @@ class VadResult:
 
 
 class TurnDetector:
-    """Decides when the caller starts and stops talking (~400-450 ms after they stop).
+    """Decides when the caller starts and stops talking (~450 ms after they stop).
 
-    A turn ends when 80% of the last 300 ms is non-speech: pauses shorter than ~240 ms
+    A turn ends when 90% of the last 300 ms is non-speech: pauses shorter than ~270 ms
     between words do not cut the caller off.
     """
 
-    def __init__(self, window: float = 0.3, ratio: float = 0.8) -> None:
+    def __init__(self, window: float = 0.3, ratio: float = 0.9) -> None:
         self._ep = Endpointer(window=window, ratio=ratio, sample_rate=8000, frame_length=0.02)
         if self._ep.frame_bytes != FRAME_SAMPLES * 2:
             raise RuntimeError(f"unexpected endpointer frame size {self._ep.frame_bytes}")
