@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 
 from callcenter.accounts import service as accounts
 from callcenter.config import Settings, get_settings
-from callcenter.db.migrate import upgrade_to_head
+from callcenter.db.migrate import is_at_head, upgrade_to_head
 from callcenter.db.session import session_scope
 from callcenter.http_limits import BodySizeLimit
 from callcenter.logs import configure_logging, register_secret
@@ -27,6 +27,11 @@ def prepare_database(settings: Settings) -> None:
     """Migrate (unless AUTO_MIGRATE=false) and bootstrap the first admin and the API token."""
     if settings.auto_migrate:
         upgrade_to_head(settings.database_url)
+    elif not is_at_head(settings.database_url):
+        raise RuntimeError(
+            "the database schema is not up to date and AUTO_MIGRATE=false: "
+            "run `python -m callcenter migrate` first"
+        )
     with session_scope() as session:
         password = accounts.bootstrap_admin(session=session, settings=settings)
         token = accounts.ensure_api_token(session=session, settings=settings)
@@ -89,6 +94,7 @@ def create_api(settings: Settings | None = None, services: Services | None = Non
     configure_logging(settings)
     from callcenter.rest import calls, dnc, health, leads, metrics, outbound
     from callcenter.telephony import media_stream, webhooks
+    from callcenter.telephony.carriers import softphone
 
     app = FastAPI(
         title="callcenter",
@@ -102,9 +108,6 @@ def create_api(settings: Settings | None = None, services: Services | None = Non
     app.add_exception_handler(Exception, _unhandled_error)
     app.add_middleware(BodySizeLimit)
     app.add_middleware(HttpMetricsMiddleware)
-    for module in (health, calls, leads, outbound, dnc, metrics, webhooks, media_stream):
+    for module in (health, calls, leads, outbound, dnc, metrics, webhooks, media_stream, softphone):
         app.include_router(module.router)
-    from callcenter.telephony.carriers import softphone
-
-    app.include_router(softphone.router)
     return app

@@ -206,6 +206,12 @@ class Settings(BaseSettings):
         return h1 * 60 + m1, h2 * 60 + m2
 
     @property
+    def calling_hours_enforced(self) -> bool:
+        """Calling hours protect real people: always with Twilio; with the simulator, which
+        rings nobody, only when CALLING_HOURS was set explicitly."""
+        return self.twilio_enabled or "calling_hours" in self.model_fields_set
+
+    @property
     def caller_id_region(self) -> str:
         if self.twilio_phone_number:
             region = phonenumbers.region_code_for_number(

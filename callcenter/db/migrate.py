@@ -26,6 +26,22 @@ def upgrade_to_head(database_url: str) -> None:
     command.upgrade(alembic_config(database_url), "head")
 
 
+def is_at_head(database_url: str) -> bool:
+    """True when the database's Alembic revision is the newest one shipped."""
+    from alembic.script import ScriptDirectory
+
+    from callcenter.db.session import make_engine
+
+    head = ScriptDirectory.from_config(alembic_config(database_url)).get_current_head()
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+    finally:
+        engine.dispose()
+    return current == head
+
+
 def schema_diff(engine: Engine) -> list[object]:
     """What autogenerate would change: empty when the migrations match the models."""
     with engine.connect() as conn:

@@ -91,7 +91,7 @@ def _check_hours(
     parsed: phonenumbers.PhoneNumber, region: str, to: str, settings: Settings, now: datetime
 ) -> None:
     window = settings.calling_window
-    if window[1] - window[0] >= 24 * 60:
+    if not settings.calling_hours_enforced or window[1] - window[0] >= 24 * 60:
         return
     if phonenumbers.number_type(parsed) in _HOURS_EXEMPT_TYPES:
         return

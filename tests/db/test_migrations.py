@@ -41,3 +41,17 @@ def test_sqlite_upgrade_head_matches_models(tmp_path) -> None:  # type: ignore[n
 @pytest.mark.postgres
 def test_postgres_upgrade_head_matches_models(pg_url: str) -> None:
     _check(pg_url)
+
+
+def test_core_refuses_to_start_on_an_unmigrated_database_without_auto_migrate(
+    env: dict[str, str],
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from callcenter.api import create_api
+    from callcenter.config import get_settings
+
+    env["AUTO_MIGRATE"] = "false"
+    with pytest.raises(RuntimeError, match="python -m callcenter migrate"):
+        with TestClient(create_api(get_settings())):
+            pass

@@ -239,3 +239,17 @@ def test_do_not_call_api_needs_a_token_and_a_real_number(client: TestClient) -> 
     assert anonymous.status_code == 401
     bad = client.post("/api/do-not-call", json={"number": "hello there"})
     assert bad.status_code == 422 and bad.json()["detail"].startswith("number:")
+
+
+def test_default_calling_hours_do_not_apply_to_the_simulator_which_rings_nobody(
+    env: dict[str, str], db: Session
+) -> None:
+    del env["CALLING_HOURS"]
+    from callcenter.config import get_settings
+
+    simulator = get_settings()
+    night = datetime(2026, 11, 28, 7, 0, tzinfo=UTC)  # 02:00 in New York
+    check_outbound(session=db, settings=simulator, to="+12125550123", now=night)
+    explicit = simulator.model_copy(update={"calling_hours": "09:00-20:00"})
+    with pytest.raises(GuardrailRefusal, match="02:00"):
+        check_outbound(session=db, settings=explicit, to="+12125550123", now=night)

@@ -43,6 +43,9 @@ def test_number_is_checked_as_typed():
     assert check_number("+1 555", "US")[0] is False
     ok, hint = check_number("(415) 555-0142", "US")
     assert ok and "+1 415-555-0142" in hint
+    # The example number from the hint is accepted, as the API accepts it.
+    assert check_number("+1 555 123 4567", "US")[0] is True
+    assert "too short" in check_number("+1 555", "US")[1]
 
 
 def test_live_card_reads_the_committed_call_and_turns(migrated: Settings):

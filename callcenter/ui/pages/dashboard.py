@@ -6,6 +6,7 @@ import phonenumbers
 import reflex as rx
 
 from callcenter.config import get_settings
+from callcenter.telephony.outbound import InvalidNumber, normalize_number
 from callcenter.ui import runtime
 from callcenter.ui.components.common import (
     error_alert,
@@ -20,17 +21,18 @@ from callcenter.ui.state.auth import AuthState
 
 
 def check_number(raw: str, region: str) -> tuple[bool, str]:
-    """Validate as the user types: (valid, message). Empty input is not an error yet."""
+    """Validate as the user types: (valid, message). Empty input is not an error yet.
+    Uses the same rule as the API, so the form never refuses a number the API would dial."""
     text = raw.strip()
     if not text:
         return False, ""
     try:
-        parsed = phonenumbers.parse(text, region)
-    except phonenumbers.NumberParseException:
-        return False, "Not a phone number yet: use a full number like +1 555 123 4567."
-    if not phonenumbers.is_valid_number(parsed):
-        return False, "This is not a valid phone number."
-    pretty = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+        e164 = normalize_number(text, default_region=region)
+    except InvalidNumber as exc:
+        return False, f"{str(exc)[:1].upper()}{str(exc)[1:]}."
+    pretty = phonenumbers.format_number(
+        phonenumbers.parse(e164, None), phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
     return True, f"Will dial {pretty}"
 
 
