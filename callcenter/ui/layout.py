@@ -12,6 +12,7 @@ class NavItem:
     label: str
     route: str
     icon: str
+    managers_only: bool = False
 
 
 NAV: list[NavItem] = [
@@ -19,15 +20,27 @@ NAV: list[NavItem] = [
     NavItem("Calls", "/calls", "phone"),
     NavItem("Leads", "/leads", "users"),
     NavItem("Live", "/live", "radio"),
+    NavItem("Do not call", "/do-not-call", "phone-off"),
 ]
 SOFTPHONE = NavItem("Call the agent", "/softphone", "headset")
+USERS = NavItem("Users", "/users", "user-cog", managers_only=True)
+RULE = f"1px solid {rx.color('gray', 5)}"
 
 
 def nav_items(*, softphone: bool) -> list[NavItem]:
-    return [*NAV, SOFTPHONE] if softphone else list(NAV)
+    return [*NAV, *([SOFTPHONE] if softphone else []), USERS]
+
+
+def _for_role(item: NavItem, link: rx.Component) -> rx.Component:
+    """Manager-only links are not rendered for reps (their pages refuse reps as well)."""
+    return rx.cond(AuthState.is_manager, link) if item.managers_only else link
 
 
 def _nav_link(item: NavItem) -> rx.Component:
+    return _for_role(item, _sidebar_link(item))
+
+
+def _sidebar_link(item: NavItem) -> rx.Component:
     path = rx.State.router.url.path.to(str)
     if item.route == "/":
         active = (path == "/") | (path == "")
@@ -76,7 +89,7 @@ def sidebar(items: list[NavItem]) -> rx.Component:
         width="15rem",
         min_width="15rem",
         padding="1.25rem",
-        border_right=f"1px solid {rx.color('gray', 5)}",
+        border_right=RULE,
         background=rx.color("gray", 2),
         align_self="stretch",
     )
@@ -87,7 +100,10 @@ def mobile_nav(items: list[NavItem]) -> rx.Component:
     return rx.box(
         rx.hstack(
             *[
-                rx.link(i.label, href=i.route, size="2", weight="medium", white_space="nowrap")
+                _for_role(
+                    i,
+                    rx.link(i.label, href=i.route, size="2", weight="medium", white_space="nowrap"),
+                )
                 for i in items
             ],
             spacing="4",
@@ -96,7 +112,7 @@ def mobile_nav(items: list[NavItem]) -> rx.Component:
             padding_y="0.5rem",
         ),
         display=["block", "block", "none"],
-        border_bottom=f"1px solid {rx.color('gray', 5)}",
+        border_bottom=RULE,
         width="100%",
     )
 
@@ -125,7 +141,7 @@ def header() -> rx.Component:
         width="100%",
         padding_x="1.5rem",
         padding_y="0.75rem",
-        border_bottom=f"1px solid {rx.color('gray', 5)}",
+        border_bottom=RULE,
         wrap="wrap",
     )
 

@@ -10,10 +10,12 @@ from callcenter.ui.layout import frame, nav_items
 from callcenter.ui.pages.call_detail import CallDetailState, call_detail_page
 from callcenter.ui.pages.calls import CallsState, calls_page
 from callcenter.ui.pages.dashboard import DashboardState, dashboard_page
+from callcenter.ui.pages.do_not_call import DoNotCallState, do_not_call_page
 from callcenter.ui.pages.lead_detail import LeadDetailState, lead_detail_page
 from callcenter.ui.pages.leads import LeadsState, leads_page
 from callcenter.ui.pages.live import LivePageState, live_page
 from callcenter.ui.pages.login import LoginState, login_page
+from callcenter.ui.pages.users import UsersState, users_page
 from callcenter.ui.state.auth import AuthState
 
 log = logging.getLogger(__name__)
@@ -51,6 +53,8 @@ def register_pages(app: rx.App) -> None:
         ("/leads", "Leads", leads_page, LeadsState.on_load),
         ("/leads/[lead_id]", "Lead", lead_detail_page, LeadDetailState.on_load),
         ("/live", "Live", live_page, LivePageState.on_load),
+        ("/do-not-call", "Do not call", do_not_call_page, DoNotCallState.on_load),
+        ("/users", "Users", users_page, UsersState.on_load),
     ]
     for route, title, page, on_load in pages:
         app.add_page(framed(page), route=route, title=f"{title} · Callcenter", on_load=on_load)

@@ -269,11 +269,11 @@ class CallBridge:
             # (it supersedes any reply that was waiting).
             state.goodbye_response = "requested"
             await self._request_response(instructions.goodbye_instructions(state.goodbye.value))
-        elif deferred is not None:
-            await self._request_response(deferred[0])  # deferred again if one is still active
         elif state.goodbye is not None and state.goodbye_response == "requested":
             state.goodbye_response = event.response_id
             self._start_ending(self._hang_up(state.goodbye))
+        elif deferred is not None:
+            await self._request_response(deferred[0])  # deferred again if one is still active
 
     async def _on_idle(self, event: CallerIdle) -> None:
         # The engine prompts a silent caller once by itself; a second silence ends the call.

@@ -17,7 +17,7 @@ from tests.support.app_server import serve_in_thread
 from tests.support.servers import free_port
 
 pytestmark = [
-    pytest.mark.timeout(240),
+    pytest.mark.timeout(300),
     pytest.mark.filterwarnings("ignore:The `websockets` implementation is deprecated"),
 ]
 
@@ -52,7 +52,7 @@ def test_field_accuracy_over_all_personas(env: dict[str, str]) -> None:
     settings, port = _serve(env)
     names = sorted(PERSONAS)
     with serve_in_thread(create_api(settings), port=port):
-        results = asyncio.run(run_persona_calls(settings, names, concurrency=6))
+        results = asyncio.run(run_persona_calls(settings, names))
     scores = accuracy(results)
     for r in results:
         wrong = {f: r.lead.get(f) for f, ok in r.correct.items() if not ok}

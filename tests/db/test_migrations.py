@@ -1,4 +1,4 @@
-"""Migrations: `upgrade head` is idempotent and leaves nothing for autogenerate, on both databases."""
+"""Migrations: `upgrade head` is idempotent and leaves no autogenerate diff, on both databases."""
 
 import pytest
 from sqlalchemy import inspect

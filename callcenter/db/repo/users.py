@@ -62,3 +62,21 @@ def count_failed_logins(*, session: Session, email: str, since: datetime) -> int
 
 def clear_failed_logins(*, session: Session, email: str) -> None:
     session.exec(delete(LoginAttempt).where(col(LoginAttempt.email) == email.strip().lower()))
+
+
+def get_user(*, session: Session, user_id: int) -> User | None:
+    return session.get(User, user_id)
+
+
+def set_user_active(*, session: Session, user_id: int, active: bool) -> User | None:
+    """Activate or deactivate a user; a deactivated user's sessions stop working at once
+    (`accounts.service.user_for_session` refuses inactive users) and are removed here."""
+    user = session.get(User, user_id)
+    if user is None:
+        return None
+    user.is_active = active
+    if not active:
+        session.exec(delete(AuthSession).where(col(AuthSession.user_id) == user_id))
+    session.add(user)
+    session.flush()
+    return user

@@ -116,3 +116,74 @@ def error_alert(message: Any) -> rx.Component:
 def loaded(loading: Any, found: Any, body: rx.Component, missing: rx.Component) -> rx.Component:
     """Skeleton while loading, then the page body, or `missing` when there is nothing."""
     return rx.cond(loading, skeleton_rows(8, "3rem"), rx.cond(found, body, missing))
+
+
+def table_box(headers: tuple[str, ...], rows: rx.Component) -> rx.Component:
+    """A full-width table with column `headers` and body `rows` (an `rx.foreach`), scrolling
+    sideways on narrow screens instead of squeezing its columns."""
+    return rx.box(
+        rx.table.root(
+            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
+            rx.table.body(rows),
+            variant="surface",
+            width="100%",
+        ),
+        overflow_x="auto",
+        width="100%",
+    )
+
+
+def field_label(text: str, html_for: str) -> rx.Component:
+    return rx.el.label(text, html_for=html_for, font_size="0.8rem", font_weight="500")
+
+
+def labelled(text: str, html_for: str, control: rx.Component) -> rx.Component:
+    """A form control under its label (the label names it for screen readers and tests)."""
+    return rx.vstack(field_label(text, html_for), control, spacing="1")
+
+
+def feedback(error: Any, message: Any) -> rx.Component:
+    """Under a form: the refusal as a role="alert" callout, or the success line."""
+    return rx.fragment(
+        error_alert(error),
+        rx.cond(message != "", rx.text(message, size="2", color=rx.color("green", 11))),
+    )
+
+
+def inline_form(*fields: rx.Component, key: Any, on_submit: Any) -> rx.Component:
+    """Fields side by side (wrapping on narrow screens); a new `key` empties them."""
+    return rx.form(
+        rx.flex(*fields, gap="3", wrap="wrap", align="end"),
+        key=key,
+        on_submit=on_submit,
+        reset_on_submit=False,
+    )
+
+
+def two_thirds(main: rx.Component, side: rx.Component) -> rx.Component:
+    """`main` over two columns and `side` in the third on large screens; stacked on small."""
+    return rx.grid(
+        rx.box(main, width="100%", grid_column=rx.breakpoints(initial="span 1", lg="span 2")),
+        side,
+        columns=rx.breakpoints(initial="1", lg="3"),
+        spacing="3",
+        width="100%",
+    )
+
+
+def placed_call_link(call_id: Any, note: str) -> rx.Component:
+    """The green "call placed" note linking to the live view of the call just dialled."""
+    return rx.cond(
+        call_id > 0,
+        rx.callout(
+            rx.hstack(
+                rx.text(note),
+                rx.link("Watch it live", href="/live?call=" + call_id.to_string()),
+                rx.link("details", href="/calls/" + call_id.to_string()),
+                spacing="2",
+            ),
+            icon="phone-call",
+            color_scheme="green",
+            width="100%",
+        ),
+    )

@@ -5,19 +5,21 @@ from typing import Any
 
 import reflex as rx
 
-from callcenter.ui import runtime
 from callcenter.ui.components.common import (
     empty_state,
     error_alert,
     loaded,
     page_header,
+    placed_call_link,
     section,
     status_badge,
+    two_thirds,
 )
 from callcenter.ui.components.transcript import chat_bubble
 from callcenter.ui.format import id_from_path
 from callcenter.ui.pages.calls_data import CallDetail, load_call_detail
 from callcenter.ui.state.auth import AuthState
+from callcenter.ui.state.dialing import dial
 
 
 class CallDetailState(AuthState):
@@ -40,9 +42,6 @@ class CallDetailState(AuthState):
 
     @rx.event
     async def call_back(self):
-        from callcenter.telephony.guardrails import GuardrailRefusal
-        from callcenter.telephony.outbound import InvalidNumber, place_call
-
         user = await self.current_user()
         if user is None:
             yield self.login_redirect()
@@ -54,19 +53,10 @@ class CallDetailState(AuthState):
         self.action_error = ""
         yield
         try:
-            call = await place_call(
-                services=runtime.services(),
-                to=self.detail.dial_number,
-                lead_id=self.detail.lead_id or None,
-            )
-        except InvalidNumber as exc:
-            self.action_error = f"Invalid number: {exc}"
-        except GuardrailRefusal as exc:
-            self.action_error = f"Call refused: {exc.detail}"
-        else:
-            self.callback_id = call.id or 0
+            outcome = await dial(self.detail.dial_number, self.detail.lead_id or None)
         finally:
             self.calling_back = False
+        self.action_error, self.callback_id = outcome.error, outcome.call_id
 
 
 def _meta(label: str, value: Any) -> rx.Component:
@@ -129,31 +119,15 @@ def _body() -> rx.Component:
             ),
         ),
         error_alert(CallDetailState.action_error),
-        rx.cond(
-            CallDetailState.callback_id > 0,
-            rx.callout(
-                rx.link(
-                    "Calling back — watch it live",
-                    href="/live?call=" + CallDetailState.callback_id.to_string(),
+        placed_call_link(CallDetailState.callback_id, "Calling back."),
+        two_thirds(
+            section(
+                "Transcript",
+                rx.cond(
+                    d.turns.length() > 0,
+                    rx.vstack(rx.foreach(d.turns, _turn), spacing="2", width="100%"),
+                    rx.text("Nothing was said on this call.", size="2", color=rx.color("gray", 11)),
                 ),
-                icon="phone-call",
-                color_scheme="green",
-            ),
-        ),
-        rx.grid(
-            rx.vstack(
-                section(
-                    "Transcript",
-                    rx.cond(
-                        d.turns.length() > 0,
-                        rx.vstack(rx.foreach(d.turns, _turn), spacing="2", width="100%"),
-                        rx.text(
-                            "Nothing was said on this call.", size="2", color=rx.color("gray", 11)
-                        ),
-                    ),
-                ),
-                width="100%",
-                grid_column=rx.breakpoints(initial="span 1", lg="span 2"),
             ),
             rx.vstack(
                 section(
@@ -186,9 +160,6 @@ def _body() -> rx.Component:
                 spacing="3",
                 width="100%",
             ),
-            columns=rx.breakpoints(initial="1", lg="3"),
-            spacing="3",
-            width="100%",
         ),
         spacing="3",
         width="100%",

@@ -4,7 +4,14 @@ from typing import Any
 
 import reflex as rx
 
-from callcenter.ui.components.common import empty_state, page_header, skeleton_rows, status_badge
+from callcenter.ui.components.common import empty_state, page_header, status_badge, table_box
+from callcenter.ui.components.filters import (
+    choice_filter,
+    date_filter,
+    filters_row,
+    list_body,
+    search_form,
+)
 from callcenter.ui.components.pager import pager
 from callcenter.ui.pages.calls_data import PAGE_SIZE, SORTS, CallFilters, CallRow, load_calls
 from callcenter.ui.state.auth import AuthState
@@ -45,93 +52,39 @@ class CallsState(ListPageState, AuthState):
         return rx.redirect(f"/calls/{call_id}")
 
 
-def _select(
-    name: str, label: str, value: rx.Var[str] | str, options: list[tuple[str, str]]
-) -> rx.Component:
-    return rx.vstack(
-        rx.text(label, size="1", weight="medium"),
-        rx.select.root(
-            rx.select.trigger(aria_label=label, min_width="8.5rem"),
-            rx.select.content(*[rx.select.item(text, value=key) for key, text in options]),
-            value=rx.cond(value == "", ANY, value),
-            on_change=lambda v: CallsState.set_filter(name, v),
-        ),
-        spacing="1",
-    )
-
-
-def _date(name: str, label: str, value: rx.Var[str] | str) -> rx.Component:
-    return rx.vstack(
-        rx.el.label(label, html_for=f"calls-{name}", font_size="0.75rem", font_weight="500"),
-        rx.input(
-            id=f"calls-{name}",
-            type="date",
-            value=value,
-            on_change=lambda v: CallsState.set_filter(name, v),
-        ),
-        spacing="1",
-    )
+_STATUSES = [
+    (ANY, "Any status"),
+    ("in-progress", "In progress"),
+    ("ringing", "Ringing"),
+    ("completed", "Completed"),
+    ("no-answer", "No answer"),
+    ("busy", "Busy"),
+    ("failed", "Failed"),
+    ("canceled", "Canceled"),
+    ("queued", "Queued"),
+]
 
 
 def filters_bar() -> rx.Component:
-    return rx.flex(
-        rx.form(
-            rx.vstack(
-                rx.el.label("Search", html_for="calls-q", font_size="0.75rem", font_weight="500"),
-                rx.hstack(
-                    rx.input(
-                        id="calls-q",
-                        name="q",
-                        type="search",
-                        placeholder="Number, lead name or words said",
-                        default_value=CallsState.q,
-                        key=CallsState.q,
-                        min_width="16rem",
-                    ),
-                    rx.button("Search", type="submit", variant="soft"),
-                ),
-                spacing="1",
-            ),
-            on_submit=CallsState.search,
-            reset_on_submit=False,
-        ),
-        _select(
-            "status",
-            "Status",
-            CallsState.status,
-            [
-                (ANY, "Any status"),
-                ("in-progress", "In progress"),
-                ("ringing", "Ringing"),
-                ("completed", "Completed"),
-                ("no-answer", "No answer"),
-                ("busy", "Busy"),
-                ("failed", "Failed"),
-                ("canceled", "Canceled"),
-                ("queued", "Queued"),
-            ],
-        ),
-        _select(
+    return filters_row(
+        CallsState,
+        search_form(CallsState, "calls", "Number, lead name or words said"),
+        choice_filter(CallsState, "status", "Status", _STATUSES),
+        choice_filter(
+            CallsState,
             "direction",
             "Direction",
-            CallsState.direction,
             [(ANY, "Both"), ("inbound", "Inbound"), ("outbound", "Outbound")],
         ),
-        _select(
+        choice_filter(
+            CallsState,
             "has_lead",
             "Lead",
-            CallsState.has_lead,
             [(ANY, "Any"), ("yes", "With a lead"), ("no", "Without a lead")],
         ),
-        _date("since", "From", CallsState.since),
-        _date("until", "To", CallsState.until),
-        _select("sort", "Sort", CallsState.sort, list(SORTS.items())),
-        rx.button("Clear", variant="ghost", on_click=CallsState.clear, align_self="end"),
-        gap="3",
-        wrap="wrap",
-        align="end",
-        width="100%",
-        margin_bottom="1rem",
+        date_filter(CallsState, "calls", "since", "From"),
+        date_filter(CallsState, "calls", "until", "To"),
+        choice_filter(CallsState, "sort", "Sort", list(SORTS.items())),
     )
 
 
@@ -151,42 +104,15 @@ def _row(row: Any) -> rx.Component:
 
 
 def calls_table() -> rx.Component:
-    return rx.cond(
-        CallsState.loading,
-        skeleton_rows(8),
-        rx.cond(
-            CallsState.rows.length() > 0,
-            rx.box(
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            *[
-                                rx.table.column_header_cell(h)
-                                for h in (
-                                    "Number",
-                                    "Direction",
-                                    "Status",
-                                    "Started (UTC)",
-                                    "Duration",
-                                    "Lead",
-                                    "Ended",
-                                )
-                            ]
-                        )
-                    ),
-                    rx.table.body(rx.foreach(CallsState.rows, _row)),
-                    variant="surface",
-                    width="100%",
-                ),
-                overflow_x="auto",
-                width="100%",
-            ),
-            empty_state(
-                "phone-off",
-                "No calls match",
-                "Clear the filters, place a call from the Dashboard, or run "
-                "`python -m callcenter seed-demo` to load demo calls.",
-            ),
+    headers = ("Number", "Direction", "Status", "Started (UTC)", "Duration", "Lead", "Ended")
+    return list_body(
+        CallsState,
+        table_box(headers, rx.foreach(CallsState.rows, _row)),
+        empty_state(
+            "phone-off",
+            "No calls match",
+            "Clear the filters, place a call from the Dashboard, or run "
+            "`python -m callcenter seed-demo` to load demo calls.",
         ),
     )
 

@@ -1,7 +1,6 @@
 """Rows for the calls list and the call detail, read through `db/repo/calls.py`."""
 
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field, replace
 
 from callcenter.db.repo import calls as calls_repo
 from callcenter.db.repo import leads as leads_repo
@@ -9,7 +8,7 @@ from callcenter.db.repo import transcripts as transcripts_repo
 from callcenter.db.session import session_scope
 from callcenter.ui.format import clock, duration, phone_display, timestamp
 from callcenter.ui.live.cards import other_party
-from callcenter.ui.pages.paging import encode_query, parse_page
+from callcenter.ui.pages.paging import QueryFilters, day_range
 
 PAGE_SIZE = 25
 SORTS = {
@@ -22,7 +21,7 @@ SORTS = {
 
 
 @dataclass
-class CallFilters:
+class CallFilters(QueryFilters):
     status: str = ""
     direction: str = ""
     since: str = ""  # YYYY-MM-DD
@@ -32,33 +31,8 @@ class CallFilters:
     sort: str = "-started_at"
     page: int = 1
 
-    @classmethod
-    def from_query(cls, params: dict[str, str]) -> "CallFilters":
-        sort = params.get("sort", "-started_at")
-        return cls(
-            status=params.get("status", ""),
-            direction=params.get("direction", ""),
-            since=params.get("since", ""),
-            until=params.get("until", ""),
-            has_lead=params.get("has_lead", ""),
-            q=params.get("q", ""),
-            sort=sort if sort in SORTS else "-started_at",
-            page=parse_page(params),
-        )
-
-    def query_string(self) -> str:
-        return encode_query(
-            {
-                "status": self.status,
-                "direction": self.direction,
-                "since": self.since,
-                "until": self.until,
-                "has_lead": self.has_lead,
-                "q": self.q.strip(),
-                "sort": "" if self.sort == "-started_at" else self.sort,
-                "page": "" if self.page == 1 else str(self.page),
-            }
-        )
+    def checked(self) -> "CallFilters":
+        return self if self.sort in SORTS else replace(self, sort="-started_at")
 
 
 @dataclass
@@ -79,16 +53,8 @@ class CallsPage:
     total: int
 
 
-def parse_day(value: str) -> datetime | None:
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC)
-    except ValueError:
-        return None
-
-
 def load_calls(filters: CallFilters) -> CallsPage:
-    since = parse_day(filters.since)
-    until = parse_day(filters.until)
+    since, until = day_range(filters.since, filters.until)
     with session_scope() as session:
         page = calls_repo.list_calls(
             session=session,
@@ -96,7 +62,7 @@ def load_calls(filters: CallFilters) -> CallsPage:
             direction=filters.direction or None,
             q=filters.q or None,
             since=since,
-            until=until + timedelta(days=1) if until else None,
+            until=until,
             has_lead={"yes": True, "no": False}.get(filters.has_lead),
             sort=filters.sort,
             limit=PAGE_SIZE,

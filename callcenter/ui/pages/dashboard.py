@@ -7,17 +7,19 @@ import reflex as rx
 
 from callcenter.config import get_settings
 from callcenter.telephony.outbound import InvalidNumber, normalize_number
-from callcenter.ui import runtime
 from callcenter.ui.components.common import (
     error_alert,
     page_header,
+    placed_call_link,
     section,
     skeleton_rows,
     stat_tile,
+    two_thirds,
 )
 from callcenter.ui.live.state import LIVE_TOKEN, LiveState
 from callcenter.ui.pages.dashboard_data import PERIODS, LeadOption, Tile, load_dashboard
 from callcenter.ui.state.auth import AuthState
+from callcenter.ui.state.dialing import dial
 
 
 def check_number(raw: str, region: str) -> tuple[bool, str]:
@@ -89,9 +91,6 @@ class DashboardState(AuthState):
 
     @rx.event
     async def place_call(self):
-        from callcenter.telephony.guardrails import GuardrailRefusal
-        from callcenter.telephony.outbound import InvalidNumber, place_call
-
         self.call_error = ""
         self.placed_call_id = 0
         user = await self.current_user()
@@ -104,21 +103,10 @@ class DashboardState(AuthState):
         self.placing = True
         yield
         try:
-            call = await place_call(
-                services=runtime.services(),
-                to=self.phone.strip(),
-                lead_id=int(self.lead_id) if self.lead_id else None,
-            )
-        except InvalidNumber as exc:
-            self.call_error = f"Invalid number: {exc}"
-        except GuardrailRefusal as exc:
-            self.call_error = f"Call refused: {exc.detail}"
-        else:
-            if call.status.value == "failed":
-                self.call_error = f"The call failed: {call.error_message or 'carrier error'}"
-            self.placed_call_id = call.id or 0
+            outcome = await dial(self.phone.strip(), int(self.lead_id) if self.lead_id else None)
         finally:
             self.placing = False
+        self.call_error, self.placed_call_id = outcome.error, outcome.call_id
 
 
 def _period_picker() -> rx.Component:
@@ -129,21 +117,36 @@ def _period_picker() -> rx.Component:
     )
 
 
+def _tile_grid(*tiles: rx.Component) -> rx.Component:
+    columns = rx.breakpoints(initial="2", sm="3", lg="4", xl="7")
+    return rx.grid(*tiles, columns=columns, spacing="3", width="100%")
+
+
 def _tiles() -> rx.Component:
     return rx.cond(
         DashboardState.loading & (DashboardState.tiles.length() == 0),
-        rx.grid(
-            *[rx.skeleton(rx.box(height="5.5rem"), loading=True) for _ in range(7)],
-            columns=rx.breakpoints(initial="2", sm="3", lg="4", xl="7"),
-            spacing="3",
-            width="100%",
-        ),
-        rx.grid(
-            rx.foreach(DashboardState.tiles, lambda t: stat_tile(t.label, t.value, t.hint)),
-            columns=rx.breakpoints(initial="2", sm="3", lg="4", xl="7"),
-            spacing="3",
-            width="100%",
-        ),
+        _tile_grid(*[rx.skeleton(rx.box(height="5.5rem"), loading=True) for _ in range(7)]),
+        _tile_grid(rx.foreach(DashboardState.tiles, lambda t: stat_tile(t.label, t.value, t.hint))),
+    )
+
+
+def _bar(data_key: str, name: str, color: str) -> rx.Component:
+    return rx.recharts.bar(
+        data_key=data_key, fill=rx.color(color, 8), name=name, is_animation_active=False
+    )
+
+
+def _horizontal_bars(data: rx.Var, category: str, bar: rx.Component, width: int) -> rx.Component:
+    """One bar per category, labels on the left: long labels never run into each other."""
+    return rx.recharts.bar_chart(
+        rx.recharts.x_axis(type_="number", allow_decimals=False),
+        rx.recharts.y_axis(data_key=category, type_="category", width=width, interval=0),
+        rx.recharts.graphing_tooltip(),
+        bar,
+        data=data,
+        layout="vertical",
+        height=260,
+        width="100%",
     )
 
 
@@ -154,46 +157,17 @@ def _charts() -> rx.Component:
         rx.recharts.y_axis(allow_decimals=False),
         rx.recharts.graphing_tooltip(),
         rx.recharts.legend(),
-        rx.recharts.bar(
-            data_key="calls", fill=rx.color("accent", 8), name="Calls", is_animation_active=False
-        ),
-        rx.recharts.bar(
-            data_key="answered",
-            fill=rx.color("green", 8),
-            name="Answered",
-            is_animation_active=False,
-        ),
-        rx.recharts.bar(
-            data_key="leads", fill=rx.color("violet", 8), name="Leads", is_animation_active=False
-        ),
+        _bar("calls", "Calls", "accent"),
+        _bar("answered", "Answered", "green"),
+        _bar("leads", "Leads", "violet"),
         data=DashboardState.per_day,
         height=260,
         width="100%",
     )
-    outcomes = rx.recharts.bar_chart(
-        rx.recharts.x_axis(type_="number", allow_decimals=False),
-        rx.recharts.y_axis(data_key="outcome", type_="category", width=110),
-        rx.recharts.graphing_tooltip(),
-        rx.recharts.bar(
-            data_key="calls", fill=rx.color("accent", 8), name="Calls", is_animation_active=False
-        ),
-        data=DashboardState.outcomes,
-        layout="vertical",
-        height=260,
-        width="100%",
+    outcomes = _horizontal_bars(
+        DashboardState.outcomes, "outcome", _bar("calls", "Calls", "accent"), 110
     )
-    funnel = rx.recharts.bar_chart(
-        rx.recharts.x_axis(type_="number", allow_decimals=False),
-        rx.recharts.y_axis(data_key="stage", type_="category", width=90),
-        rx.recharts.graphing_tooltip(),
-        rx.recharts.bar(
-            data_key="leads", fill=rx.color("violet", 8), name="Leads", is_animation_active=False
-        ),
-        data=DashboardState.funnel,
-        layout="vertical",
-        height=260,
-        width="100%",
-    )
+    funnel = _horizontal_bars(DashboardState.funnel, "stage", _bar("leads", "Leads", "violet"), 90)
     return rx.vstack(
         section("Calls per day", per_day),
         rx.grid(
@@ -271,26 +245,7 @@ def make_call_form() -> rx.Component:
                     rx.text("Only managers can place calls.", size="1", color=rx.color("gray", 11)),
                 ),
                 error_alert(DashboardState.call_error),
-                rx.cond(
-                    DashboardState.placed_call_id > 0,
-                    rx.callout(
-                        rx.hstack(
-                            rx.text("Call placed."),
-                            rx.link(
-                                "Watch it live",
-                                href="/live?call=" + DashboardState.placed_call_id.to_string(),
-                            ),
-                            rx.link(
-                                "details",
-                                href="/calls/" + DashboardState.placed_call_id.to_string(),
-                            ),
-                            spacing="2",
-                        ),
-                        icon="phone-call",
-                        color_scheme="green",
-                        width="100%",
-                    ),
-                ),
+                placed_call_link(DashboardState.placed_call_id, "Call placed."),
                 spacing="2",
                 width="100%",
             ),
@@ -341,14 +296,11 @@ def dashboard_page() -> rx.Component:
     return rx.vstack(
         page_header("Dashboard", "Calls, leads and how the agent is doing.", _period_picker()),
         _tiles(),
-        rx.grid(
-            rx.box(
-                rx.cond(
-                    DashboardState.loading & (DashboardState.per_day.length() == 0),
-                    skeleton_rows(6, "3rem"),
-                    _charts(),
-                ),
-                grid_column=rx.breakpoints(initial="span 1", lg="span 2"),
+        two_thirds(
+            rx.cond(
+                DashboardState.loading & (DashboardState.per_day.length() == 0),
+                skeleton_rows(6, "3rem"),
+                _charts(),
             ),
             rx.vstack(
                 make_call_form(),
@@ -358,9 +310,6 @@ def dashboard_page() -> rx.Component:
                 # On a phone the form comes before the charts.
                 order=rx.breakpoints(initial="-1", lg="0"),
             ),
-            columns=rx.breakpoints(initial="1", lg="3"),
-            spacing="3",
-            width="100%",
         ),
         spacing="4",
         width="100%",

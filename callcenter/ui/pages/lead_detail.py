@@ -8,10 +8,12 @@ import reflex as rx
 from callcenter.ui.components.common import (
     empty_state,
     error_alert,
+    field_label,
     loaded,
     page_header,
     section,
     status_badge,
+    two_thirds,
 )
 from callcenter.ui.format import id_from_path
 from callcenter.ui.pages.leads_data import (
@@ -122,7 +124,7 @@ def _field(key: str) -> rx.Component:
         else rx.input(id=f"lead-{key}", name=key, default_value=value, width="100%")
     )
     return rx.vstack(
-        rx.el.label(LABELS[key], html_for=f"lead-{key}", font_size="0.8rem", font_weight="500"),
+        field_label(LABELS[key], f"lead-{key}"),
         control,
         spacing="1",
         width="100%",
@@ -185,9 +187,7 @@ def _body() -> rx.Component:
         "Notes",
         rx.form(
             rx.vstack(
-                rx.el.label(
-                    "Add a note", html_for="lead-note", font_size="0.8rem", font_weight="500"
-                ),
+                field_label("Add a note", "lead-note"),
                 rx.text_area(
                     id="lead-note",
                     name="note",
@@ -239,19 +239,7 @@ def _body() -> rx.Component:
             "Created " + lead.created + " UTC",
             rx.link(rx.button("All leads", variant="soft"), href="/leads"),
         ),
-        rx.grid(
-            rx.vstack(
-                edit,
-                notes,
-                spacing="3",
-                width="100%",
-                grid_column=rx.breakpoints(initial="span 1", lg="span 2"),
-            ),
-            side,
-            columns=rx.breakpoints(initial="1", lg="3"),
-            spacing="3",
-            width="100%",
-        ),
+        two_thirds(rx.vstack(edit, notes, spacing="3", width="100%"), side),
         width="100%",
     )
 

@@ -5,7 +5,14 @@ from typing import Any
 
 import reflex as rx
 
-from callcenter.ui.components.common import empty_state, page_header, skeleton_rows, status_badge
+from callcenter.ui.components.common import empty_state, page_header, status_badge, table_box
+from callcenter.ui.components.filters import (
+    choice_filter,
+    date_filter,
+    filters_row,
+    list_body,
+    search_form,
+)
 from callcenter.ui.components.pager import pager
 from callcenter.ui.pages.leads_data import (
     PAGE_SIZE,
@@ -57,61 +64,17 @@ class LeadsState(ListPageState, AuthState):
 
 
 def _filters_bar() -> rx.Component:
-    return rx.flex(
-        rx.form(
-            rx.vstack(
-                rx.el.label("Search", html_for="leads-q", font_size="0.75rem", font_weight="500"),
-                rx.hstack(
-                    rx.input(
-                        id="leads-q",
-                        name="q",
-                        type="search",
-                        placeholder="Name, email, phone, business or need",
-                        default_value=LeadsState.q,
-                        key=LeadsState.q,
-                        min_width="16rem",
-                    ),
-                    rx.button("Search", type="submit", variant="soft"),
-                ),
-                spacing="1",
-            ),
-            on_submit=LeadsState.search,
-            reset_on_submit=False,
+    return filters_row(
+        LeadsState,
+        search_form(LeadsState, "leads", "Name, email, phone, business or need"),
+        choice_filter(
+            LeadsState,
+            "status",
+            "Status",
+            [(ANY, "Any status"), *[(s, s.capitalize()) for s in STATUSES]],
         ),
-        rx.vstack(
-            rx.text("Status", size="1", weight="medium"),
-            rx.select.root(
-                rx.select.trigger(aria_label="Status", min_width="8.5rem"),
-                rx.select.content(
-                    rx.select.item("Any status", value=ANY),
-                    *[rx.select.item(s.capitalize(), value=s) for s in STATUSES],
-                ),
-                value=rx.cond(LeadsState.status == "", ANY, LeadsState.status),
-                on_change=lambda v: LeadsState.set_filter("status", v),
-            ),
-            spacing="1",
-        ),
-        *[
-            rx.vstack(
-                rx.el.label(
-                    label, html_for=f"leads-{name}", font_size="0.75rem", font_weight="500"
-                ),
-                rx.input(
-                    id=f"leads-{name}",
-                    type="date",
-                    value=getattr(LeadsState, name),
-                    on_change=lambda v, n=name: LeadsState.set_filter(n, v),
-                ),
-                spacing="1",
-            )
-            for name, label in (("since", "Created from"), ("until", "Created to"))
-        ],
-        rx.button("Clear", variant="ghost", on_click=LeadsState.clear),
-        gap="3",
-        wrap="wrap",
-        align="end",
-        width="100%",
-        margin_bottom="1rem",
+        date_filter(LeadsState, "leads", "since", "Created from"),
+        date_filter(LeadsState, "leads", "until", "Created to"),
     )
 
 
@@ -130,23 +93,7 @@ def _row(row: Any) -> rx.Component:
 
 
 def leads_page() -> rx.Component:
-    table = rx.box(
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    *[
-                        rx.table.column_header_cell(h)
-                        for h in ("Name", "Email", "Phone", "Business", "Status", "Created (UTC)")
-                    ]
-                )
-            ),
-            rx.table.body(rx.foreach(LeadsState.rows, _row)),
-            variant="surface",
-            width="100%",
-        ),
-        overflow_x="auto",
-        width="100%",
-    )
+    headers = ("Name", "Email", "Phone", "Business", "Status", "Created (UTC)")
     return rx.vstack(
         page_header(
             "Leads",
@@ -159,18 +106,14 @@ def leads_page() -> rx.Component:
             ),
         ),
         _filters_bar(),
-        rx.cond(
-            LeadsState.loading,
-            skeleton_rows(8),
-            rx.cond(
-                LeadsState.rows.length() > 0,
-                table,
-                empty_state(
-                    "user-x",
-                    "No leads match",
-                    "Leads appear when the agent captures a caller's details. Clear the filters "
-                    "or run `python -m callcenter seed-demo` to load demo data.",
-                ),
+        list_body(
+            LeadsState,
+            table_box(headers, rx.foreach(LeadsState.rows, _row)),
+            empty_state(
+                "user-x",
+                "No leads match",
+                "Leads appear when the agent captures a caller's details. Clear the filters "
+                "or run `python -m callcenter seed-demo` to load demo data.",
             ),
         ),
         pager(LeadsState),

@@ -2,8 +2,7 @@
 
 import csv
 import io
-from dataclasses import dataclass, field
-from datetime import timedelta
+from dataclasses import dataclass, field, replace
 
 from callcenter.db.models import LeadStatus
 from callcenter.db.repo import leads as leads_repo
@@ -11,8 +10,7 @@ from callcenter.db.session import session_scope
 from callcenter.leads import service
 from callcenter.ui.format import duration, timestamp
 from callcenter.ui.live.cards import other_party
-from callcenter.ui.pages.calls_data import parse_day
-from callcenter.ui.pages.paging import encode_query, parse_page
+from callcenter.ui.pages.paging import QueryFilters, day_range
 
 PAGE_SIZE = 25
 STATUSES = [s.value for s in LeadStatus]
@@ -21,34 +19,15 @@ CSV_COLUMNS = ("id", "name", "email", "phone", "business_type", "need", "status"
 
 
 @dataclass
-class LeadFilters:
+class LeadFilters(QueryFilters):
     status: str = ""
     since: str = ""
     until: str = ""
     q: str = ""
     page: int = 1
 
-    @classmethod
-    def from_query(cls, params: dict[str, str]) -> "LeadFilters":
-        status = params.get("status", "")
-        return cls(
-            status=status if status in STATUSES else "",
-            since=params.get("since", ""),
-            until=params.get("until", ""),
-            q=params.get("q", ""),
-            page=parse_page(params),
-        )
-
-    def query_string(self) -> str:
-        return encode_query(
-            {
-                "status": self.status,
-                "since": self.since,
-                "until": self.until,
-                "q": self.q.strip(),
-                "page": "" if self.page == 1 else str(self.page),
-            }
-        )
+    def checked(self) -> "LeadFilters":
+        return self if self.status in ("", *STATUSES) else replace(self, status="")
 
 
 @dataclass
@@ -96,12 +75,12 @@ class LeadDetail:
 
 
 def _query_args(filters: LeadFilters) -> dict[str, object]:
-    until = parse_day(filters.until)
+    since, until = day_range(filters.since, filters.until)
     return {
         "status": filters.status or None,
         "q": filters.q or None,
-        "since": parse_day(filters.since),
-        "until": until + timedelta(days=1) if until else None,
+        "since": since,
+        "until": until,
     }
 
 
