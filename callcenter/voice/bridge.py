@@ -15,7 +15,7 @@ from callcenter.telephony.protocol import DtmfMessage, MarkMessage, MediaMessage
 from callcenter.telephony.stream import MediaStream
 from callcenter.voice import instructions, realtime_events, tools
 from callcenter.voice.apology import play_apology
-from callcenter.voice.bridge_state import BridgeState
+from callcenter.voice.bridge_state import BridgeState, audio_origin, spoken_at
 from callcenter.voice.call_context import load_session_config
 from callcenter.voice.call_end import record_end
 from callcenter.voice.do_not_call import list_caller as do_not_call_list
@@ -143,6 +143,8 @@ class CallBridge:
             async for message in self.stream.incoming():
                 if isinstance(message, MediaMessage):
                     state.frames_in += 1
+                    if state.audio_origin is None:
+                        state.audio_origin = audio_origin(message.media.timestamp)
                     await send_audio(message.media.payload)
                 elif isinstance(message, MarkMessage):
                     self._on_mark(message.mark.name)
@@ -221,7 +223,9 @@ class CallBridge:
     async def _on_speech_started(self, event: CallerSpeechStarted) -> None:
         state = self.state
         state.idle_count = 0
-        self.turns.caller_speech_started(event.item_id)
+        self.turns.caller_speech_started(
+            event.item_id, spoken_at(state.audio_origin, event.audio_start_ms)
+        )
         if not state.playback.has_pending:
             return
         # Barge-in: clear Twilio's queue first so the caller hears nothing more, then tell the

@@ -2,8 +2,10 @@
 
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from callcenter.db.models import EndReason
+from callcenter.db.types import utcnow
 from callcenter.voice.playback import Playback
 
 
@@ -27,5 +29,25 @@ class BridgeState:
     goodbye_since: float = 0.0
     end_reason: EndReason | None = None
     last_event_at: float = field(default_factory=time.monotonic)
+    # Wall-clock time of the stream's audio position 0 (Twilio's media timestamps count from it):
+    # the engine's audio offsets map onto it, so turns are stamped when the speech started, not
+    # when the event about it arrived.
+    audio_origin: datetime | None = None
     frames_in: int = 0
     frames_out: int = 0
+
+
+def audio_origin(timestamp: str) -> datetime:
+    """The wall-clock time of stream position 0, from a frame's Twilio `timestamp` (ms)."""
+    try:
+        offset_ms = max(0, int(timestamp))
+    except ValueError:
+        offset_ms = 0
+    return utcnow() - timedelta(milliseconds=offset_ms)
+
+
+def spoken_at(origin: datetime | None, audio_ms: int) -> datetime | None:
+    """When the caller's audio `audio_ms` into the stream was spoken (never later than now)."""
+    if origin is None or audio_ms <= 0:
+        return None
+    return min(origin + timedelta(milliseconds=audio_ms), utcnow())

@@ -98,8 +98,9 @@ class TurnTracker:
                     turn.interrupted, turn.fraction = True, heard
             self._write_agent(turn)
 
-    def caller_speech_started(self, item_id: str) -> None:
-        self.caller_started.setdefault(item_id, utcnow())
+    def caller_speech_started(self, item_id: str, at: datetime | None = None) -> None:
+        """The caller began a turn; `at` is when the speech started, if the engine knows."""
+        self.caller_started.setdefault(item_id, at or utcnow())
         self.set_speaking("caller")
 
     def caller_text(self, item_id: str, text: str) -> None:

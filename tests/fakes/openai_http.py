@@ -3,16 +3,15 @@
 HTTP errors, or a stall that outlasts the client's timeout."""
 
 import json
-import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from tests.fakes.http_server import Request, json_http_server
 from tests.support.servers import free_port
 
 
@@ -56,78 +55,32 @@ def _completion(model: str, content: str | None, refusal: str | None = None) -> 
     }
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """A client that hung up (after a scripted stall) is not an error worth printing."""
-        if isinstance(sys.exc_info()[1], ConnectionError):
-            return
-        super().handle_error(request, client_address)
-
-
-def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
-            length = int(self.headers.get("Content-Length") or 0)
-            body = json.loads(self.rfile.read(length) or b"{}")
-            if self.path != "/v1/chat/completions":
-                self._reply(404, {"error": {"message": "unknown path", "type": "invalid"}})
-                return
-            fake.requests.append(body)
-            fake.headers.append({k.lower(): v for k, v in self.headers.items()})
-            action = fake.script.popleft() if fake.script else {}
-            model = body.get("model", "")
-            if isinstance(action, int):
-                self._reply(
-                    action,
-                    {"error": {"message": f"scripted {action}", "type": "server_error"}},
-                )
-            elif action == "stall":
-                fake._release.wait(10)
-                self._reply(200, _completion(model, "{}"))
-            elif action == "refusal":
-                self._reply(200, _completion(model, None, refusal="I can't help with that."))
-            elif action == "garbage":
-                self._reply(200, _completion(model, "not json at all"))
-            else:
-                assert isinstance(action, dict)
-                fields = {
-                    k: action.get(k) for k in ("name", "email", "phone", "business_type", "need")
-                }
-                self._reply(200, _completion(model, json.dumps(fields)))
-
-        def _reply(self, status: int, body: Any) -> None:
-            data = json.dumps(body).encode()
-            try:
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-            except OSError:
-                pass
-
-        def log_message(self, format: str, *args: Any) -> None:
-            return
-
-    return Handler
+def _answer(fake: FakeOpenAI, request: Request) -> tuple[int, Any]:
+    body = request.json()
+    if request.path != "/v1/chat/completions":
+        return 404, {"error": {"message": "unknown path", "type": "invalid"}}
+    fake.requests.append(body)
+    fake.headers.append({k.lower(): v for k, v in request.headers.items()})
+    action = fake.script.popleft() if fake.script else {}
+    model = body.get("model", "")
+    if isinstance(action, int):
+        return action, {"error": {"message": f"scripted {action}", "type": "server_error"}}
+    if action == "stall":
+        fake._release.wait(10)
+        return 200, _completion(model, "{}")
+    if action == "refusal":
+        return 200, _completion(model, None, refusal="I can't help with that.")
+    if action == "garbage":
+        return 200, _completion(model, "not json at all")
+    assert isinstance(action, dict)
+    fields = {k: action.get(k) for k in ("name", "email", "phone", "business_type", "need")}
+    return 200, _completion(model, json.dumps(fields))
 
 
 @contextmanager
 def openai_http_server() -> Iterator[FakeOpenAI]:
     fake = FakeOpenAI(port=free_port())
-    server = _Server(("127.0.0.1", fake.port), _handler(fake))
-    thread = threading.Thread(
-        target=server.serve_forever, args=(0.05,), name="fake-openai-http", daemon=True
-    )
-    thread.start()
-    try:
+    with json_http_server(
+        fake.port, lambda r: _answer(fake, r), name="fake-openai-http", release=fake.close
+    ):
         yield fake
-    finally:
-        fake.close()
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)

@@ -2,17 +2,15 @@
 honoured like the service does (a repeated key returns the first answer and delivers nothing
 new), and scriptable failures: HTTP errors, and stalls that outlast the client's timeout."""
 
-import json
-import sys
 import threading
 import uuid
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from tests.fakes.http_server import Request, json_http_server
 from tests.support.servers import free_port
 
 
@@ -99,66 +97,23 @@ def _error(status: int) -> dict[str, Any]:
     }
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """A client that hung up (after a scripted stall) is not an error worth printing."""
-        if isinstance(sys.exc_info()[1], ConnectionError):
-            return
-        super().handle_error(request, client_address)
-
-
-def _handler(fake: FakeResend) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
-            length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length) if length else b""
-            if self.path.rstrip("/") != "/emails":
-                self._reply(404, {"statusCode": 404, "name": "not_found", "message": "no"})
-                return
-            try:
-                body = json.loads(raw or b"{}")
-            except json.JSONDecodeError:
-                self._reply(400, _error(400))
-                return
-            status, answer = fake.handle(
-                self.headers.get("Idempotency-Key"), self.headers.get("Authorization"), body
-            )
-            self._reply(status, answer)
-
-        def _reply(self, status: int, body: Any) -> None:
-            data = json.dumps(body).encode()
-            try:
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-            except OSError:
-                pass  # the client gave up waiting (a scripted stall)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            return
-
-    return Handler
+def _answer(fake: FakeResend, request: Request) -> tuple[int, Any]:
+    if request.path.rstrip("/") != "/emails":
+        return 404, {"statusCode": 404, "name": "not_found", "message": "no"}
+    try:
+        body = request.json()
+    except ValueError:
+        return 400, _error(400)
+    return fake.handle(
+        request.headers.get("Idempotency-Key"), request.headers.get("Authorization"), body
+    )
 
 
 @contextmanager
 def resend_server() -> Iterator[FakeResend]:
     """Serve a FakeResend on a free port until the block exits."""
     fake = FakeResend(port=free_port())
-    server = _Server(("127.0.0.1", fake.port), _handler(fake))
-    thread = threading.Thread(
-        target=server.serve_forever, args=(0.05,), name="fake-resend", daemon=True
-    )
-    thread.start()
-    try:
+    with json_http_server(
+        fake.port, lambda r: _answer(fake, r), name="fake-resend", release=fake.close
+    ):
         yield fake
-    finally:
-        fake.close()
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)

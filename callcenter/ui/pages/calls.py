@@ -15,7 +15,22 @@ from callcenter.ui.components.filters import (
 from callcenter.ui.components.pager import pager
 from callcenter.ui.pages.calls_data import PAGE_SIZE, SORTS, CallFilters, CallRow, load_calls
 from callcenter.ui.state.auth import AuthState
-from callcenter.ui.state.list_page import ANY, ListPageState
+from callcenter.ui.state.list_page import ANY, ListPageState, ListSpec
+
+
+def _fetch(filters: CallFilters) -> tuple[list[CallRow], int]:
+    page = load_calls(filters)
+    return page.rows, page.total
+
+
+CALLS = ListSpec(
+    route="/calls",
+    filters=CallFilters,
+    noun="calls",
+    page_size=PAGE_SIZE,
+    fetch=_fetch,
+    choices=("status", "direction", "has_lead", "sort", "since", "until"),
+)
 
 
 class CallsState(ListPageState, AuthState):
@@ -28,24 +43,8 @@ class CallsState(ListPageState, AuthState):
     sort: rx.Field[str] = rx.field("-started_at")
     rows: rx.Field[list[CallRow]] = rx.field(default_factory=list)
 
-    def _list_route(self) -> str:
-        return "/calls"
-
-    def _filters_type(self) -> type[CallFilters]:
-        return CallFilters
-
-    def _choice_filters(self) -> tuple[str, ...]:
-        return ("status", "direction", "has_lead", "sort", "since", "until")
-
-    def _page_size(self) -> int:
-        return PAGE_SIZE
-
-    def _noun(self) -> str:
-        return "calls"
-
-    def _fetch(self, filters: CallFilters) -> tuple[list[CallRow], int]:
-        page = load_calls(filters)
-        return page.rows, page.total
+    def _spec(self) -> ListSpec:
+        return CALLS
 
     @rx.event
     def open_call(self, call_id: int):

@@ -26,7 +26,15 @@ from callcenter.ui.pages.dnc_data import (
     remove_number,
 )
 from callcenter.ui.state.auth import AuthState
-from callcenter.ui.state.list_page import ListPageState
+from callcenter.ui.state.list_page import ListPageState, ListSpec
+
+DO_NOT_CALL = ListSpec(
+    route="/do-not-call",
+    filters=DncFilters,
+    noun="numbers",
+    page_size=PAGE_SIZE,
+    fetch=load_entries,
+)
 
 
 class DoNotCallState(ListPageState, AuthState):
@@ -36,26 +44,8 @@ class DoNotCallState(ListPageState, AuthState):
     message: rx.Field[str] = rx.field("")
     form_key: rx.Field[int] = rx.field(0)
 
-    def _list_route(self) -> str:
-        return "/do-not-call"
-
-    def _filters_type(self) -> type[DncFilters]:
-        return DncFilters
-
-    def _choice_filters(self) -> tuple[str, ...]:
-        return ()
-
-    def _page_size(self) -> int:
-        return PAGE_SIZE
-
-    def _noun(self) -> str:
-        return "numbers"
-
-    def _fetch(self, filters: DncFilters) -> tuple[list[DncRow], int]:
-        return load_entries(filters)
-
-    async def _reload(self) -> None:
-        self.rows, self.total = await asyncio.to_thread(self._fetch, self._filters())
+    def _spec(self) -> ListSpec:
+        return DO_NOT_CALL
 
     @rx.event
     async def add(self, form: dict[str, str]):
@@ -72,7 +62,7 @@ class DoNotCallState(ListPageState, AuthState):
             return None
         self.message = f"{shown} will not be called."
         self.form_key += 1
-        await self._reload()
+        await self._refetch()
         return None
 
     @rx.event
@@ -88,7 +78,7 @@ class DoNotCallState(ListPageState, AuthState):
             self.message = "Removed: that number can be called again."
         else:
             self.error = "That number is not on the list any more."
-        await self._reload()
+        await self._refetch()
         return None
 
 

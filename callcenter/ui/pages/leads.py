@@ -23,7 +23,16 @@ from callcenter.ui.pages.leads_data import (
     load_leads,
 )
 from callcenter.ui.state.auth import AuthState
-from callcenter.ui.state.list_page import ANY, ListPageState
+from callcenter.ui.state.list_page import ANY, ListPageState, ListSpec
+
+LEADS = ListSpec(
+    route="/leads",
+    filters=LeadFilters,
+    noun="leads",
+    page_size=PAGE_SIZE,
+    fetch=load_leads,
+    choices=("status", "since", "until"),
+)
 
 
 class LeadsState(ListPageState, AuthState):
@@ -33,23 +42,8 @@ class LeadsState(ListPageState, AuthState):
     q: rx.Field[str] = rx.field("")
     rows: rx.Field[list[LeadRow]] = rx.field(default_factory=list)
 
-    def _list_route(self) -> str:
-        return "/leads"
-
-    def _filters_type(self) -> type[LeadFilters]:
-        return LeadFilters
-
-    def _choice_filters(self) -> tuple[str, ...]:
-        return ("status", "since", "until")
-
-    def _page_size(self) -> int:
-        return PAGE_SIZE
-
-    def _noun(self) -> str:
-        return "leads"
-
-    def _fetch(self, filters: LeadFilters) -> tuple[list[LeadRow], int]:
-        return load_leads(filters)
+    def _spec(self) -> ListSpec:
+        return LEADS
 
     @rx.event
     def open_lead(self, lead_id: int):

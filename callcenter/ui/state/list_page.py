@@ -1,7 +1,8 @@
 """The behaviour the Calls and Leads lists share: filters in the URL, paging on the server."""
 
 import asyncio
-from dataclasses import asdict, fields
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 import reflex as rx
@@ -11,43 +12,41 @@ from callcenter.ui.pages.paging import filtered_url, page_count, showing
 ANY = "any"  # the select value meaning "no filter"
 
 
+@dataclass(frozen=True, slots=True)
+class ListSpec:
+    """What a list page lists: its route, its filters dataclass (a `QueryFilters`), which
+    filters a select may set, the page size, the noun for "No calls", and `fetch`, which runs
+    in a worker thread and returns (rows, total) for one page."""
+
+    route: str
+    filters: Any
+    noun: str
+    page_size: int
+    fetch: Callable[[Any], tuple[list[Any], int]]
+    choices: tuple[str, ...] = ()
+
+
 class ListPageState(rx.State, mixin=True):
-    """Mixed into a page state that also derives from AuthState. The page state says which
-    route it lists, its filters dataclass, which filters a select may set, and `_fetch`."""
+    """Mixed into a page state that also derives from AuthState, has a field per filter and
+    `rows`, and says in `_spec` what it lists."""
 
     page: rx.Field[int] = rx.field(1)
     total: rx.Field[int] = rx.field(0)
     loading: rx.Field[bool] = rx.field(True)
 
-    def _list_route(self) -> str:
-        raise NotImplementedError
-
-    def _filters_type(self) -> Any:
-        raise NotImplementedError
-
-    def _choice_filters(self) -> tuple[str, ...]:
-        raise NotImplementedError
-
-    def _page_size(self) -> int:
-        raise NotImplementedError
-
-    def _noun(self) -> str:
-        raise NotImplementedError
-
-    def _fetch(self, filters: Any) -> tuple[list[Any], int]:
-        """Runs in a worker thread: (rows, total) for one page."""
+    def _spec(self) -> ListSpec:
         raise NotImplementedError
 
     @rx.var
     def page_count(self) -> int:
-        return page_count(self.total, self._page_size())
+        return page_count(self.total, self._spec().page_size)
 
     @rx.var
     def showing(self) -> str:
-        return showing(self.total, self.page, self._page_size(), self._noun())
+        return showing(self.total, self.page, self._spec().page_size, self._spec().noun)
 
     def _filters(self) -> Any:
-        kind = self._filters_type()
+        kind = self._spec().filters
         return kind(**{f.name: getattr(self, f.name) for f in fields(kind)})
 
     @rx.event
@@ -56,20 +55,24 @@ class ListPageState(rx.State, mixin=True):
             yield self.login_redirect()
             return
         params = dict(self.router.url.query_parameters)
-        for key, value in asdict(self._filters_type().from_query(params)).items():
+        for key, value in asdict(self._spec().filters.from_query(params)).items():
             setattr(self, key, value)
         self.loading = True
         yield  # show the skeleton while the page is read
-        self.rows, self.total = await asyncio.to_thread(self._fetch, self._filters())
+        await self._refetch()
         self.loading = False
 
+    async def _refetch(self) -> None:
+        """Read the current page again (after a change made on it)."""
+        self.rows, self.total = await asyncio.to_thread(self._spec().fetch, self._filters())
+
     def _navigate(self, **changes: str | int):
-        url = filtered_url(self._list_route(), self._filters(), **changes)
+        url = filtered_url(self._spec().route, self._filters(), **changes)
         return rx.redirect(url, replace=True)
 
     @rx.event
     def set_filter(self, name: str, value: str):
-        if name not in self._choice_filters():
+        if name not in self._spec().choices:
             return None
         return self._navigate(**{name: "" if value == ANY else value})
 
@@ -79,7 +82,7 @@ class ListPageState(rx.State, mixin=True):
 
     @rx.event
     def clear(self):
-        return rx.redirect(self._list_route(), replace=True)
+        return rx.redirect(self._spec().route, replace=True)
 
     @rx.event
     def go_page(self, page: int):
