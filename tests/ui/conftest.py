@@ -9,11 +9,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
 
 from tests.support.servers import RedisServer, free_port
+
+if TYPE_CHECKING:
+    from tests.ui.pages import Tab
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
@@ -181,3 +185,23 @@ def browser() -> Iterator["object"]:
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture
+def manager(browser: Any, app_server: RunningApp) -> "Tab":
+    """A browser tab signed in as the manager, on the Dashboard."""
+    from tests.ui.pages import open_tab, sign_in
+
+    tab = open_tab(browser, app_server)
+    sign_in(tab, *MANAGER)
+    return tab
+
+
+@pytest.fixture
+def rep(browser: Any, app_server: RunningApp) -> "Tab":
+    """A browser tab signed in as a rep, on the Dashboard."""
+    from tests.ui.pages import open_tab, sign_in
+
+    tab = open_tab(browser, app_server)
+    sign_in(tab, *REP)
+    return tab

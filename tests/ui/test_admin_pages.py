@@ -9,24 +9,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.ui.conftest import MANAGER, REP, RunningApp
+from tests.ui.conftest import MANAGER, RunningApp
 from tests.ui.pages import Tab, open_tab, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-@pytest.fixture
-def manager(browser: Any, app_server: RunningApp) -> Tab:
-    tab = open_tab(browser, app_server)
-    sign_in(tab, *MANAGER)
-    return tab
-
-
-@pytest.fixture
-def rep(browser: Any, app_server: RunningApp) -> Tab:
-    tab = open_tab(browser, app_server)
-    sign_in(tab, *REP)
-    return tab
 
 
 def test_manager_adds_a_rep_who_can_sign_in_until_deactivated(

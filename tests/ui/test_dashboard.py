@@ -8,31 +8,16 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.ui.conftest import MANAGER, REP, RunningApp
+from tests.ui.conftest import MANAGER, RunningApp
 from tests.ui.pages import (
     WATCH_TURNS,
     Tab,
     open_tab,
     report_latency,
-    sign_in,
     two_browsers_watch_live_turns,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-@pytest.fixture
-def manager(browser: Any, app_server: RunningApp) -> Tab:
-    tab = open_tab(browser, app_server)
-    sign_in(tab, *MANAGER)
-    return tab
-
-
-@pytest.fixture
-def rep(browser: Any, app_server: RunningApp) -> Tab:
-    tab = open_tab(browser, app_server)
-    sign_in(tab, *REP)
-    return tab
 
 
 def test_pages_redirect_to_login_and_sign_in_returns_there(

@@ -35,7 +35,7 @@ def page_header(
         width="100%",
         align="end",
         wrap="wrap",
-        gap="3",
+        spacing="3",
         margin_bottom="1.5rem",
     )
 
@@ -153,7 +153,7 @@ def feedback(error: Any, message: Any) -> rx.Component:
 def inline_form(*fields: rx.Component, key: Any, on_submit: Any) -> rx.Component:
     """Fields side by side (wrapping on narrow screens); a new `key` empties them."""
     return rx.form(
-        rx.flex(*fields, gap="3", wrap="wrap", align="end"),
+        rx.flex(*fields, spacing="3", wrap="wrap", align="end"),
         key=key,
         on_submit=on_submit,
         reset_on_submit=False,

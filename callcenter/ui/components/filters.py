@@ -69,7 +69,7 @@ def filters_row(state: Any, *filters: rx.Component) -> rx.Component:
     return rx.flex(
         *filters,
         rx.button("Clear", variant="ghost", on_click=state.clear, align_self="end"),
-        gap="3",
+        spacing="3",
         wrap="wrap",
         align="end",
         width="100%",

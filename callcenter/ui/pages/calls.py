@@ -46,10 +46,6 @@ class CallsState(ListPageState, AuthState):
     def _spec(self) -> ListSpec:
         return CALLS
 
-    @rx.event
-    def open_call(self, call_id: int):
-        return rx.redirect(f"/calls/{call_id}")
-
 
 _STATUSES = [
     (ANY, "Any status"),
@@ -96,7 +92,7 @@ def _row(row: Any) -> rx.Component:
         rx.table.cell(rx.text(row.duration, size="2")),
         rx.table.cell(rx.text(row.lead_name, size="2")),
         rx.table.cell(rx.text(row.end_reason, size="2", color=rx.color("gray", 11))),
-        on_click=CallsState.open_call(row.id),
+        on_click=CallsState.open_row(row.id),
         cursor="pointer",
         _hover={"background": rx.color("gray", 3)},
     )

@@ -46,10 +46,6 @@ class LeadsState(ListPageState, AuthState):
         return LEADS
 
     @rx.event
-    def open_lead(self, lead_id: int):
-        return rx.redirect(f"/leads/{lead_id}")
-
-    @rx.event
     async def export_csv(self):
         if await self.current_user() is None:
             return self.login_redirect()
@@ -80,7 +76,7 @@ def _row(row: Any) -> rx.Component:
         rx.table.cell(rx.text(row.business_type, size="2")),
         rx.table.cell(status_badge(row.status)),
         rx.table.cell(rx.text(row.created, size="2")),
-        on_click=LeadsState.open_lead(row.id),
+        on_click=LeadsState.open_row(row.id),
         cursor="pointer",
         _hover={"background": rx.color("gray", 3)},
     )

@@ -108,6 +108,8 @@ def _add_form() -> rx.Component:
                 for role in ROLES
             ],
             spacing="3",
+            align="center",
+            min_height="2rem",  # the height of the inputs beside it
         ),
         name="role",
         default_value=ROLES[0],
@@ -133,7 +135,7 @@ def _add_form() -> rx.Component:
                     placeholder="8 characters or more",
                 ),
             ),
-            rx.vstack(rx.text("Role", size="1", weight="medium"), role_picker, spacing="2"),
+            rx.vstack(rx.text("Role", size="1", weight="medium"), role_picker, spacing="1"),
             rx.button("Add user", type="submit", loading=UsersState.adding),
             key=UsersState.form_key.to_string(),
             on_submit=UsersState.add,

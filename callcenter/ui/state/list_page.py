@@ -87,3 +87,8 @@ class ListPageState(rx.State, mixin=True):
     @rx.event
     def go_page(self, page: int):
         return self._navigate(page=max(1, min(page, self.page_count)))
+
+    @rx.event
+    def open_row(self, row_id: int):
+        """Open one row's own page (`/calls/12` for a row of `/calls`)."""
+        return rx.redirect(f"{self._spec().route}/{row_id}")
