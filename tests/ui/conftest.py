@@ -6,7 +6,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -144,9 +144,41 @@ def _need_chromium() -> None:
         pytest.fail("Chromium is not installed (apt-get install chromium)")
 
 
+class AppPool:
+    """Keeps at most one app running (each build writes its port into the shared `.web/`):
+    the same setup is reused by every module that asks for it, another one replaces it."""
+
+    def __init__(self, tmp: pytest.TempPathFactory) -> None:
+        self._tmp = tmp
+        self._name = ""
+        self._app: RunningApp | None = None
+        self._stack = ExitStack()
+
+    def get(self, name: str, **extra_env: str) -> RunningApp:
+        if self._app is None or self._name != name:
+            self.close()
+            workdir = self._tmp.mktemp(name)
+            self._app = self._stack.enter_context(running_app(workdir, name, **extra_env))
+            self._name = name
+        return self._app
+
+    def close(self) -> None:
+        self._stack.close()
+        self._stack, self._app, self._name = ExitStack(), None, ""
+
+
+@pytest.fixture(scope="session")
+def app_pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppPool]:
+    pool = AppPool(tmp_path_factory)
+    try:
+        yield pool
+    finally:
+        pool.close()
+
+
 @pytest.fixture(scope="module")
-def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
-    """The whole app, one process, for the tests of one module.
+def app_server(app_pool: AppPool) -> Iterator[RunningApp]:
+    """The whole app, one process, shared by the modules that use it (built once per run).
 
     UI_TEST_BASE_URL points the tests at an app already running with the same setup instead."""
     _need_chromium()
@@ -157,18 +189,15 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]
             log=Path(os.devnull),
         )
         return
-    with running_app(tmp_path_factory.mktemp("ui-app"), "app") as app:
-        yield app
+    yield app_pool.get("app")
 
 
 @pytest.fixture(scope="module")
-def app_server_redis(
-    tmp_path_factory: pytest.TempPathFactory, redis: RedisServer
-) -> Iterator[RunningApp]:
+def app_server_redis(app_pool: AppPool, redis: RedisServer) -> Iterator[RunningApp]:
     """The whole app with REDIS_URL set: Reflex then runs several backend workers."""
     _need_chromium()
-    with running_app(tmp_path_factory.mktemp("ui-redis"), "app-redis", REDIS_URL=redis.url) as app:
-        yield app
+    yield app_pool.get("app-redis", REDIS_URL=redis.url)
+    app_pool.close()  # before the Redis server it uses goes away
 
 
 @pytest.fixture(scope="session")
