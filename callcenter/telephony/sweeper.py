@@ -37,8 +37,9 @@ class SweepTiming:
     call_lease_ttl: timedelta = timedelta(seconds=15)
     sweep_interval: float = 5.0
     # A call with no lease at all gets this long after its last change before it counts as
-    # orphaned (covers the moment between the stream starting and the first heartbeat).
-    unclaimed_grace: timedelta = timedelta(seconds=30)
+    # orphaned (covers the moment between the stream starting and the first heartbeat, which
+    # comes within `heartbeat_interval`).
+    unclaimed_grace: timedelta = timedelta(seconds=10)
     # Ringing / queued calls nobody claimed are closed after this long.
     stale_ringing: timedelta = timedelta(minutes=15)
     # Ended calls get this long for their own process to finalise them before the sweeper does.
@@ -221,12 +222,19 @@ class Sweeper:
     attempts: dict[int, int] = field(default_factory=dict)
 
     def _take_lease(self) -> bool:
+        ttl = timedelta(seconds=self.timing.sweep_interval * 3)
         with session_scope() as session:
+            if jobs.try_acquire(session=session, name=SWEEPER_LEASE, holder=self.holder, ttl=ttl):
+                return True
+            # A sweeper killed on this host would otherwise block sweeping until its lease ran
+            # out, eating into the 30 s in which its orphaned calls must be closed.
+            lease = jobs.get_lease(session=session, name=SWEEPER_LEASE)
+            if lease is None or not holder_is_dead_locally(lease.holder):
+                return False
+            session.delete(lease)
+            session.flush()
             return jobs.try_acquire(
-                session=session,
-                name=SWEEPER_LEASE,
-                holder=self.holder,
-                ttl=timedelta(seconds=self.timing.sweep_interval * 3),
+                session=session, name=SWEEPER_LEASE, holder=self.holder, ttl=ttl
             )
 
     def _orphans(self) -> list[int]:

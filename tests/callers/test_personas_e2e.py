@@ -2,7 +2,6 @@
 local engine: the lead each call leaves matches the persona."""
 
 import asyncio
-import os
 
 import httpx
 import pytest
@@ -47,12 +46,12 @@ def test_dana_talks_over_the_greeting_and_her_lead_is_still_captured(env: dict[s
     assert not wrong  # need: at least 60% of its words
 
 
-@pytest.mark.skipif(os.environ.get("PERSONA_SWEEP") == "0", reason="sweep disabled")
 def test_field_accuracy_over_all_personas(env: dict[str, str]) -> None:
     settings, port = _serve(env)
     names = sorted(PERSONAS)
     with serve_in_thread(create_api(settings), port=port):
-        results = asyncio.run(run_persona_calls(settings, names))
+        # Four at a time: what two cores carry with the local engine (see bench/local_engine.py).
+        results = asyncio.run(run_persona_calls(settings, names, concurrency=4))
     scores = accuracy(results)
     for r in results:
         wrong = {f: r.lead.get(f) for f, ok in r.correct.items() if not ok}

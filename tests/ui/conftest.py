@@ -200,7 +200,7 @@ def app_server_redis(app_pool: AppPool, redis: RedisServer) -> Iterator[RunningA
     app_pool.close()  # before the Redis server it uses goes away
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator["object"]:
     from playwright.sync_api import sync_playwright
 
