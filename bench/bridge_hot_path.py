@@ -24,6 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from callcenter.voice.quiet import IgnoresControls  # noqa: E402
+
 FRAME = base64.b64encode(b"\xff" * 160).decode()
 WARMUP = 1.0
 
@@ -66,7 +68,7 @@ class Stream:
         return None
 
 
-class Voice:
+class Voice(IgnoresControls):
     """The engine side: agent audio deltas in, caller frames counted."""
 
     def __init__(self) -> None:
@@ -89,24 +91,6 @@ class Voice:
         start = self.pending_caller.pop(0) if self.pending_caller else None
         if start is not None:
             self.in_lat.append(time.perf_counter_ns() - start)
-
-    async def request_response(self, instructions: str | None = None) -> None:
-        return None
-
-    async def send_text(self, text: str) -> None:
-        return None
-
-    async def send_tool_result(self, call_id: str, output: str) -> None:
-        return None
-
-    async def truncate(self, item_id: str, content_index: int, audio_end_ms: int) -> None:
-        return None
-
-    async def cancel_response(self) -> None:
-        return None
-
-    async def close(self) -> None:
-        return None
 
 
 async def drive(stream: Stream, voice: Voice, seconds: float, offset: float) -> None:

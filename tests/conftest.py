@@ -94,6 +94,16 @@ def migrated(settings: Settings) -> Settings:
     return settings
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db(request: pytest.FixtureRequest, env: dict[str, str]) -> Settings:
+    """Migrated settings, once on SQLite and once on a real PostgreSQL."""
+    if request.param == "postgres":
+        request.getfixturevalue("pg_env")
+    settings = get_settings()
+    upgrade_to_head(settings.database_url)
+    return settings
+
+
 @pytest.fixture
 def api(migrated: Settings) -> FastAPI:
     from callcenter.api import create_api

@@ -3,23 +3,10 @@
 import re
 from dataclasses import dataclass
 
+from callcenter.leads.vocab import DIGIT_WORDS, TLDS
 from callcenter.leads.vocab import LOCAL_PART_STOP as _LOCAL_STOP
-from callcenter.leads.vocab import TLDS
 
-_UNITS = {
-    "zero": "0",
-    "oh": "0",
-    "o": "0",
-    "one": "1",
-    "two": "2",
-    "three": "3",
-    "four": "4",
-    "five": "5",
-    "six": "6",
-    "seven": "7",
-    "eight": "8",
-    "nine": "9",
-}
+_UNITS = {**DIGIT_WORDS, "o": "0"}
 _TEENS = {
     "ten": "10",
     "eleven": "11",

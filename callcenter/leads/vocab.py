@@ -152,3 +152,18 @@ LOCAL_PART_STOP = _words(
     "based located us here there we am i'm are we're right now best just fine great "
     "or try write put down like of our your on in office home also then well "
 )
+
+# Digits said as words, "oh" as zero (the offline voice engine listens for the same words).
+DIGIT_WORDS: dict[str, str] = {
+    "zero": "0",
+    "oh": "0",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+}

@@ -16,7 +16,7 @@ import httpx
 import pytest
 from sqlmodel import Session, select
 
-from callcenter.config import get_settings
+from callcenter.config import Settings, get_settings
 from callcenter.db.migrate import upgrade_to_head
 from callcenter.db.models import Call, CallStatus, EndReason, OutboxMessage, TranscriptTurn
 from callcenter.db.repo import jobs
@@ -51,6 +51,23 @@ def _serve(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]
     ]
     with log.open("ab") as out:
         return subprocess.Popen(command, env=child, stdout=out, stderr=out)
+
+
+def _configure(env: dict[str, str], port: int, fake: FakeRealtime, **extra: str) -> Settings:
+    """Point the settings at a server on `port` using `fake` for voice; migrate its database."""
+    for key, value in {
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+        "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
+        "CARRIER": "simulator",
+        "OPENAI_API_KEY": API_KEY,
+        "OPENAI_BASE_URL": fake.base_url,
+        "VOICE_ENGINE": "openai",
+        **extra,
+    }.items():
+        env[key] = value  # one by one: each assignment resets the cached settings
+    settings = get_settings()
+    upgrade_to_head(settings.database_url)
+    return settings
 
 
 async def _healthy(port: int, within: float = 60) -> float:
@@ -96,19 +113,9 @@ async def test_sigkill_mid_call_then_restart(env: dict[str, str], tmp_path: Path
     fake = FakeRealtime(greeting_script())
     fake.start()
     port = free_port()
-    for key, value in {
-        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
-        "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
-        "CARRIER": "simulator",
-        "OPENAI_API_KEY": API_KEY,
-        "OPENAI_BASE_URL": fake.base_url,
-        "VOICE_ENGINE": "openai",
-        "BACKGROUND_WORKERS": "true",
-        "TEAM_NOTIFY_EMAILS": "team@example.com",
-    }.items():
-        env[key] = value
-    settings = get_settings()
-    upgrade_to_head(settings.database_url)
+    settings = _configure(
+        env, port, fake, BACKGROUND_WORKERS="true", TEAM_NOTIFY_EMAILS="team@example.com"
+    )
     log = tmp_path / "server.log"
     first = _serve(dict(env), port, log)
     second: subprocess.Popen[bytes] | None = None
@@ -168,18 +175,7 @@ async def test_sigterm_lets_the_agent_say_goodbye_then_exits(
     fake = FakeRealtime(greeting_script())
     fake.start()
     port = free_port()
-    for key, value in {
-        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
-        "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
-        "CARRIER": "simulator",
-        "OPENAI_API_KEY": API_KEY,
-        "OPENAI_BASE_URL": fake.base_url,
-        "VOICE_ENGINE": "openai",
-        "SHUTDOWN_GRACE_SECONDS": "0.5",
-    }.items():
-        env[key] = value
-    settings = get_settings()
-    upgrade_to_head(settings.database_url)
+    settings = _configure(env, port, fake, SHUTDOWN_GRACE_SECONDS="0.5")
     server = _serve(dict(env), port, tmp_path / "server.log")
     try:
         await _healthy(port)

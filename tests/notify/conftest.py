@@ -1,25 +1,13 @@
-"""Outbox fixtures: the database on SQLite or PostgreSQL, a fake Resend, queued messages."""
+"""Outbox fixtures: a fake Resend and queued messages (the `db` fixture is shared)."""
 
 from collections.abc import Iterator
 
 import pytest
 
-from callcenter.config import Settings, get_settings
-from callcenter.db.migrate import upgrade_to_head
 from callcenter.db.session import session_scope
 from callcenter.notify.outbox import enqueue_email
 from callcenter.notify.render import Rendered
 from tests.fakes.resend_server import FakeResend, resend_server
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db(request: pytest.FixtureRequest, env: dict[str, str]) -> Settings:
-    """Migrated settings, once on SQLite and once on a real PostgreSQL."""
-    if request.param == "postgres":
-        request.getfixturevalue("pg_env")
-    settings = get_settings()
-    upgrade_to_head(settings.database_url)
-    return settings
 
 
 @pytest.fixture

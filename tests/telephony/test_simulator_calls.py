@@ -22,6 +22,13 @@ def _sim(core: Core) -> SimulatorCarrier:
     return carrier
 
 
+def _place_outbound(core: Core) -> SimulatedCall:
+    """`POST /api/outbound-call`, and the simulator's record of the call it placed."""
+    with core.api() as api:
+        body = api.post("/api/outbound-call", json={"to": "+14155550123"}).json()
+    return _sim(core).calls[body["call_sid"]]
+
+
 async def test_inbound_call_speaks_twilios_stream_protocol_in_real_time(core: Core) -> None:
     carrier = SimulatorCarrier(core.settings, keep_sent_messages=True)
     call = await carrier.place_inbound_call(caller=sim_callers.silence_caller(1.0))
@@ -101,9 +108,7 @@ def test_outbound_call_sends_callbacks_in_twilios_order(core: Core) -> None:
 def test_hang_up_through_the_carrier_stops_the_stream(core: Core) -> None:
     carrier = _sim(core)
     carrier.caller_factory = lambda _info: sim_callers.silence_caller(60)
-    with core.api() as api:
-        body = api.post("/api/outbound-call", json={"to": "+14155550123"}).json()
-    call = carrier.calls[body["call_sid"]]
+    call = _place_outbound(core)
 
     async def hang_up_once_streaming() -> None:
         await core.voices.opened.wait()
@@ -123,9 +128,7 @@ def test_machine_answer_leaves_a_voicemail_and_ends_with_voicemail(core: Core) -
     carrier = _sim(core)
     carrier.caller_factory = lambda _info: sim_callers.machine_caller(30, amd_seconds=0.2)
     carrier.say_seconds_per_char = 0.005  # the voicemail plays in well under a second
-    with core.api() as api:
-        body = api.post("/api/outbound-call", json={"to": "+14155550123"}).json()
-    call = carrier.calls[body["call_sid"]]
+    call = _place_outbound(core)
     on_server_loop(core, call.wait(timeout=30))
     assert ("call-status", "machine_end_beep") in _callbacks(call)
     [record] = calls_in_db()
@@ -137,9 +140,7 @@ def test_machine_answer_leaves_a_voicemail_and_ends_with_voicemail(core: Core) -
 def test_busy_line_ends_busy_without_a_stream(core: Core) -> None:
     carrier = _sim(core)
     carrier.caller_factory = lambda _info: sim_callers.unanswered_caller("busy")
-    with core.api() as api:
-        body = api.post("/api/outbound-call", json={"to": "+14155550123"}).json()
-    call = carrier.calls[body["call_sid"]]
+    call = _place_outbound(core)
     on_server_loop(core, call.wait(timeout=10))
     assert call.streams == []
     assert _callbacks(call)[-1] == ("call-status", "busy")
@@ -152,9 +153,7 @@ def test_busy_line_ends_busy_without_a_stream(core: Core) -> None:
 def test_transfer_ends_the_stream_and_dials_the_human(core: Core) -> None:
     carrier = _sim(core)
     carrier.caller_factory = lambda _info: sim_callers.silence_caller(60)
-    with core.api() as api:
-        body = api.post("/api/outbound-call", json={"to": "+14155550123"}).json()
-    call = carrier.calls[body["call_sid"]]
+    call = _place_outbound(core)
 
     async def transfer_once_streaming() -> float:
         await core.voices.opened.wait()

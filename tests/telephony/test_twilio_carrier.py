@@ -7,7 +7,7 @@ from xml.etree import ElementTree
 import pytest
 
 from callcenter.config import get_settings
-from callcenter.telephony.carriers.base import CarrierError
+from callcenter.telephony.carriers.base import CarrierError, DialResult
 from callcenter.telephony.carriers.twilio import TwilioCarrier
 from tests.fakes.twilio_rest import FakeTwilio, fake_twilio_rest
 from tests.telephony.conftest import (
@@ -95,14 +95,21 @@ def test_unreachable_twilio_becomes_a_failed_call(
     assert "unreachable" in body["error_message"]
 
 
-async def test_hang_up_through_the_sdk_and_already_ended_is_not_an_error(
+async def _dial_through_sdk(
     env: dict[str, str], twilio: FakeTwilio
-) -> None:
+) -> tuple[TwilioCarrier, DialResult]:
+    """A Twilio carrier pointed at the fake, and an outbound call placed through it."""
     env["TWILIO_ACCOUNT_SID"] = ACCOUNT_SID
     env["TWILIO_AUTH_TOKEN"] = AUTH_TOKEN
     env["TWILIO_API_BASE_URL"] = twilio.base_url
     carrier = TwilioCarrier(get_settings())
-    result = await carrier.dial(to="+14155550123", from_=CALLER_ID, call_id=1)
+    return carrier, await carrier.dial(to="+14155550123", from_=CALLER_ID, call_id=1)
+
+
+async def test_hang_up_through_the_sdk_and_already_ended_is_not_an_error(
+    env: dict[str, str], twilio: FakeTwilio
+) -> None:
+    carrier, result = await _dial_through_sdk(env, twilio)
     await carrier.hang_up(result.call_sid)
     assert twilio.calls[result.call_sid].status == "completed"
     assert twilio.calls[result.call_sid].updates == [{"Status": ["completed"]}]
@@ -113,11 +120,7 @@ async def test_hang_up_through_the_sdk_and_already_ended_is_not_an_error(
 async def test_transfer_redirects_the_live_call_with_dial(
     env: dict[str, str], twilio: FakeTwilio
 ) -> None:
-    env["TWILIO_ACCOUNT_SID"] = ACCOUNT_SID
-    env["TWILIO_AUTH_TOKEN"] = AUTH_TOKEN
-    env["TWILIO_API_BASE_URL"] = twilio.base_url
-    carrier = TwilioCarrier(get_settings())
-    result = await carrier.dial(to="+14155550123", from_=CALLER_ID, call_id=1)
+    carrier, result = await _dial_through_sdk(env, twilio)
     await carrier.transfer(result.call_sid, "+14155550111")
     [update] = twilio.calls[result.call_sid].updates
     root = ElementTree.fromstring(update["Twiml"][0])

@@ -3,10 +3,11 @@
 import asyncio
 from collections.abc import AsyncIterator
 
+from callcenter.voice.quiet import IgnoresControls
 from callcenter.voice.session import SessionClosed, SessionConfig, SessionReady, VoiceEvent
 
 
-class ListeningVoice:
+class ListeningVoice(IgnoresControls):
     """Accepts the session, counts caller frames, stays silent until closed."""
 
     def __init__(self) -> None:
@@ -26,21 +27,6 @@ class ListeningVoice:
         yield SessionReady()
         await self._closed.wait()
         yield SessionClosed("closed")
-
-    async def request_response(self, instructions: str | None = None) -> None:
-        return None
-
-    async def send_text(self, text: str) -> None:
-        return None
-
-    async def send_tool_result(self, call_id: str, output: str) -> None:
-        return None
-
-    async def truncate(self, item_id: str, content_index: int, audio_end_ms: int) -> None:
-        return None
-
-    async def cancel_response(self) -> None:
-        return None
 
     async def close(self) -> None:
         self._closed.set()

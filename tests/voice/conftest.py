@@ -45,6 +45,23 @@ def voice_settings(env: dict[str, str], migrated: Settings) -> Callable[[FakeRea
     return _point_at
 
 
+StartVoiced = Callable[[Script], tuple[FakeRealtime, Settings]]
+
+
+@pytest.fixture
+def start_voiced(
+    start_fake: Callable[[Script], FakeRealtime],
+    voice_settings: Callable[[FakeRealtime], Settings],
+) -> StartVoiced:
+    """Start a fake Realtime service with a script and point the settings at it."""
+
+    def _start(script: Script) -> tuple[FakeRealtime, Settings]:
+        fake = start_fake(script)
+        return fake, voice_settings(fake)
+
+    return _start
+
+
 @dataclass
 class RecordingCarrier:
     """A carrier that ends the in-memory line when asked to hang up, and remembers it."""

@@ -1,64 +1,25 @@
 """The call bridge against the real SDK and a fake Realtime service, on an in-memory phone line."""
 
 import asyncio
-from collections.abc import Callable
 
-from sqlmodel import select
-
-from callcenter.config import Settings
-from callcenter.db.models import Call, EndReason, Lead, TranscriptTurn
+from callcenter.db.models import EndReason, Lead
 from callcenter.db.session import session_scope
 from callcenter.live.events import CallEvent
-from callcenter.services import Services
-from callcenter.voice.bridge import run_call_bridge
-from tests.fakes.realtime_server import FakeRealtime, Reply, Script
-from tests.voice.conftest import RecordingCarrier, make_call, make_services
-from tests.voice.phone_line import PhoneLine
-
-GREETING = "Hello, thanks for calling Acme Plumbing Supplies. How can I help?"
-
-
-def turns(call_id: int) -> list[TranscriptTurn]:
-    with session_scope() as session:
-        rows = session.exec(
-            select(TranscriptTurn)
-            .where(TranscriptTurn.call_id == call_id)
-            .order_by(TranscriptTurn.started_at)  # type: ignore[arg-type]
-        ).all()
-        return list(rows)
-
-
-def call_row(call_id: int) -> Call:
-    with session_scope() as session:
-        call = session.get(Call, call_id)
-        assert call is not None
-        return call
-
-
-async def start_bridge(
-    settings: Settings, direction: str = "inbound", speed: float = 4.0
-) -> tuple[PhoneLine, RecordingCarrier, asyncio.Task[None], int]:
-    line, carrier, task, call_id, _ = await start_bridge_with_services(settings, direction, speed)
-    return line, carrier, task, call_id
-
-
-async def start_bridge_with_services(
-    settings: Settings, direction: str = "inbound", speed: float = 4.0
-) -> tuple[PhoneLine, RecordingCarrier, asyncio.Task[None], int, Services]:
-    call_id = make_call(direction)
-    line = PhoneLine(call_id=call_id, call_sid="CA" + "1" * 32, direction=direction, speed=speed)
-    carrier = RecordingCarrier(line=line)
-    services = make_services(settings, carrier)
-    line.start()
-    task = asyncio.create_task(run_call_bridge(line, services), name="bridge-under-test")
-    return line, carrier, task, call_id, services
+from tests.fakes.realtime_server import Reply, Script
+from tests.voice.bridge_calls import (
+    GREETING,
+    call_row,
+    start_bridge,
+    start_bridge_with_services,
+    turns,
+)
+from tests.voice.conftest import StartVoiced
 
 
 async def test_inbound_call_greets_saves_lead_and_hangs_up_after_last_words(
-    start_fake: Callable[[Script], FakeRealtime],
-    voice_settings: Callable[[FakeRealtime], Settings],
+    start_voiced: StartVoiced,
 ) -> None:
-    fake = start_fake(
+    fake, settings = start_voiced(
         Script(
             replies=[
                 Reply(GREETING, audio_ms=800),
@@ -75,7 +36,6 @@ async def test_inbound_call_greets_saves_lead_and_hangs_up_after_last_words(
             caller_says=["Hi, I'm Jane Doe, jane@example.com, I need a new boiler."],
         )
     )
-    settings = voice_settings(fake)
     line, carrier, task, call_id = await start_bridge(settings)
     async with asyncio.timeout(20):
         await line.played(800)  # the greeting played out
@@ -126,12 +86,10 @@ async def test_inbound_call_greets_saves_lead_and_hangs_up_after_last_words(
 
 
 async def test_caller_interrupting_clears_twilio_and_truncates_at_played_audio(
-    start_fake: Callable[[Script], FakeRealtime],
-    voice_settings: Callable[[FakeRealtime], Settings],
+    start_voiced: StartVoiced,
 ) -> None:
     long_text = " ".join(f"word{i}" for i in range(40))
-    fake = start_fake(Script(replies=[Reply(long_text, audio_ms=4000)]))
-    settings = voice_settings(fake)
+    fake, settings = start_voiced(Script(replies=[Reply(long_text, audio_ms=4000)]))
     line, carrier, task, call_id = await start_bridge(settings, speed=1.0)
     async with asyncio.timeout(20):
         await line.heard_audio.wait()
@@ -158,11 +116,11 @@ async def test_caller_interrupting_clears_twilio_and_truncates_at_played_audio(
 
 
 async def test_realtime_dropping_mid_call_plays_apology_and_ends_ai_unavailable(
-    start_fake: Callable[[Script], FakeRealtime],
-    voice_settings: Callable[[FakeRealtime], Settings],
+    start_voiced: StartVoiced,
 ) -> None:
-    fake = start_fake(Script(replies=[Reply(GREETING, audio_ms=400)], drop_after_responses=1))
-    settings = voice_settings(fake)
+    _, settings = start_voiced(
+        Script(replies=[Reply(GREETING, audio_ms=400)], drop_after_responses=1)
+    )
     line, carrier, task, call_id = await start_bridge(settings, speed=8.0)
     async with asyncio.timeout(20):
         await task
@@ -177,11 +135,9 @@ async def test_realtime_dropping_mid_call_plays_apology_and_ends_ai_unavailable(
 
 
 async def test_realtime_refusing_the_connection_apologises_and_hangs_up(
-    start_fake: Callable[[Script], FakeRealtime],
-    voice_settings: Callable[[FakeRealtime], Settings],
+    start_voiced: StartVoiced,
 ) -> None:
-    fake = start_fake(Script(refuse_status=403))
-    settings = voice_settings(fake)
+    fake, settings = start_voiced(Script(refuse_status=403))
     line, carrier, task, call_id = await start_bridge(settings, speed=8.0)
     async with asyncio.timeout(20):
         await task
@@ -193,11 +149,9 @@ async def test_realtime_refusing_the_connection_apologises_and_hangs_up(
 
 
 async def test_caller_hanging_up_closes_the_realtime_session_and_leaks_no_tasks(
-    start_fake: Callable[[Script], FakeRealtime],
-    voice_settings: Callable[[FakeRealtime], Settings],
+    start_voiced: StartVoiced,
 ) -> None:
-    fake = start_fake(Script(replies=[Reply(GREETING, audio_ms=3000)]))
-    settings = voice_settings(fake)
+    fake, settings = start_voiced(Script(replies=[Reply(GREETING, audio_ms=3000)]))
     before = {t for t in asyncio.all_tasks()}
     line, carrier, task, call_id = await start_bridge(settings, speed=2.0)
     async with asyncio.timeout(20):
@@ -215,11 +169,9 @@ async def test_caller_hanging_up_closes_the_realtime_session_and_leaks_no_tasks(
 
 
 async def test_keypad_digits_reach_the_model_as_text(
-    start_fake: Callable[[Script], FakeRealtime],
-    voice_settings: Callable[[FakeRealtime], Settings],
+    start_voiced: StartVoiced,
 ) -> None:
-    fake = start_fake(Script(replies=[Reply(GREETING, audio_ms=200)]))
-    settings = voice_settings(fake)
+    fake, settings = start_voiced(Script(replies=[Reply(GREETING, audio_ms=200)]))
     line, carrier, task, call_id = await start_bridge(settings, speed=8.0)
     async with asyncio.timeout(20):
         await line.heard_audio.wait()
@@ -234,11 +186,9 @@ async def test_keypad_digits_reach_the_model_as_text(
 
 
 async def test_live_views_get_turn_and_speaking_events_after_each_commit(
-    start_fake: Callable[[Script], FakeRealtime],
-    voice_settings: Callable[[FakeRealtime], Settings],
+    start_voiced: StartVoiced,
 ) -> None:
-    fake = start_fake(Script(replies=[Reply(GREETING, audio_ms=300)]))
-    settings = voice_settings(fake)
+    _, settings = start_voiced(Script(replies=[Reply(GREETING, audio_ms=300)]))
     line, carrier, task, call_id, services = await start_bridge_with_services(settings, speed=8.0)
     events = services.hub.subscribe("test")
     async with asyncio.timeout(20):

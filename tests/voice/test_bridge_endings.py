@@ -1,29 +1,25 @@
 """How calls end through the bridge: stalls, transfers, the dashboard's end button, outbound."""
 
 import asyncio
-from collections.abc import Callable
 
-from callcenter.config import Settings
 from callcenter.db.models import EndReason
-from tests.fakes.realtime_server import FakeRealtime, Reply, Script
-from tests.voice.test_bridge import (
+from tests.fakes.realtime_server import Reply, Script
+from tests.voice.bridge_calls import (
     GREETING,
     call_row,
     start_bridge,
     start_bridge_with_services,
+    start_stalling_call,
     turns,
 )
+from tests.voice.conftest import StartVoiced
 
 
 async def test_realtime_going_silent_counts_as_lost_and_the_call_ends_ai_unavailable(
     env: dict[str, str],
-    start_fake: Callable[[Script], FakeRealtime],
-    voice_settings: Callable[[FakeRealtime], Settings],
+    start_voiced: StartVoiced,
 ) -> None:
-    env["REALTIME_STALL_SECONDS"] = "0.5"
-    fake = start_fake(Script(replies=[Reply(GREETING, audio_ms=200)], stall_after_responses=1))
-    settings = voice_settings(fake)
-    line, carrier, task, call_id = await start_bridge(settings, speed=8.0)
+    line, carrier, task, call_id = await start_stalling_call(env, start_voiced)
     async with asyncio.timeout(20):
         await line.heard_audio.wait()
         line.press("1")  # asks for a response that never comes
@@ -36,11 +32,10 @@ async def test_realtime_going_silent_counts_as_lost_and_the_call_ends_ai_unavail
 
 async def test_transfer_to_human_redirects_the_call_when_a_team_number_is_set(
     env: dict[str, str],
-    start_fake: Callable[[Script], FakeRealtime],
-    voice_settings: Callable[[FakeRealtime], Settings],
+    start_voiced: StartVoiced,
 ) -> None:
     env["TRANSFER_NUMBER"] = "+15551239999"
-    fake = start_fake(
+    _, settings = start_voiced(
         Script(
             replies=[
                 Reply(
@@ -49,7 +44,6 @@ async def test_transfer_to_human_redirects_the_call_when_a_team_number_is_set(
             ]
         )
     )
-    settings = voice_settings(fake)
     line, carrier, task, call_id = await start_bridge(settings, speed=8.0)
     async with asyncio.timeout(20):
         await task
@@ -60,13 +54,11 @@ async def test_transfer_to_human_redirects_the_call_when_a_team_number_is_set(
 
 
 async def test_transfer_without_a_team_number_tells_the_model_it_is_unavailable(
-    start_fake: Callable[[Script], FakeRealtime],
-    voice_settings: Callable[[FakeRealtime], Settings],
+    start_voiced: StartVoiced,
 ) -> None:
-    fake = start_fake(
+    fake, settings = start_voiced(
         Script(replies=[Reply("One moment.", 200, tool=("transfer_to_human", {"reason": "x"}))])
     )
-    settings = voice_settings(fake)
     line, carrier, task, call_id = await start_bridge(settings, speed=8.0)
     async with asyncio.timeout(20):
         await fake.until(lambda: len(fake.sent("response.create")) >= 2)
@@ -83,11 +75,9 @@ async def test_transfer_without_a_team_number_tells_the_model_it_is_unavailable(
 
 
 async def test_ending_from_the_dashboard_hangs_up_at_once(
-    start_fake: Callable[[Script], FakeRealtime],
-    voice_settings: Callable[[FakeRealtime], Settings],
+    start_voiced: StartVoiced,
 ) -> None:
-    fake = start_fake(Script(replies=[Reply(GREETING, audio_ms=5000)]))
-    settings = voice_settings(fake)
+    fake, settings = start_voiced(Script(replies=[Reply(GREETING, audio_ms=5000)]))
     line, carrier, task, call_id, services = await start_bridge_with_services(settings, speed=1.0)
     async with asyncio.timeout(20):
         await line.heard_audio.wait()
@@ -101,11 +91,11 @@ async def test_ending_from_the_dashboard_hangs_up_at_once(
 
 
 async def test_outbound_call_opens_by_introducing_the_company_and_naming_the_lead(
-    start_fake: Callable[[Script], FakeRealtime],
-    voice_settings: Callable[[FakeRealtime], Settings],
+    start_voiced: StartVoiced,
 ) -> None:
-    fake = start_fake(Script(replies=[Reply("Hi, this is Acme calling.", audio_ms=200)]))
-    settings = voice_settings(fake)
+    fake, settings = start_voiced(
+        Script(replies=[Reply("Hi, this is Acme calling.", audio_ms=200)])
+    )
     line, carrier, task, call_id = await start_bridge(settings, direction="outbound", speed=8.0)
     line.custom_parameters["lead_name"] = "Pat"
     async with asyncio.timeout(20):
@@ -119,14 +109,12 @@ async def test_outbound_call_opens_by_introducing_the_company_and_naming_the_lea
 
 async def test_call_reaching_the_time_limit_gets_a_goodbye_then_ends(
     env: dict[str, str],
-    start_fake: Callable[[Script], FakeRealtime],
-    voice_settings: Callable[[FakeRealtime], Settings],
+    start_voiced: StartVoiced,
 ) -> None:
     env["MAX_CALL_SECONDS"] = "1"
-    fake = start_fake(
+    fake, settings = start_voiced(
         Script(replies=[Reply(GREETING, audio_ms=200), Reply("Sorry, we must stop. Bye!", 300)])
     )
-    settings = voice_settings(fake)
     line, carrier, task, call_id = await start_bridge(settings, speed=8.0)
     async with asyncio.timeout(20):
         await task
@@ -139,10 +127,9 @@ async def test_call_reaching_the_time_limit_gets_a_goodbye_then_ends(
 
 
 async def test_a_caller_who_stays_silent_is_prompted_then_told_goodbye_then_hung_up_on(
-    start_fake: Callable[[Script], FakeRealtime],
-    voice_settings: Callable[[FakeRealtime], Settings],
+    start_voiced: StartVoiced,
 ) -> None:
-    fake = start_fake(
+    fake, settings = start_voiced(
         Script(
             replies=[
                 Reply(GREETING, audio_ms=200),
@@ -153,7 +140,6 @@ async def test_a_caller_who_stays_silent_is_prompted_then_told_goodbye_then_hung
             idle_timeout_ms=400,
         )
     )
-    settings = voice_settings(fake)
     line, carrier, task, call_id = await start_bridge(settings, speed=8.0)
     async with asyncio.timeout(20):
         await task

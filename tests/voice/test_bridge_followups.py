@@ -9,13 +9,15 @@ from callcenter.db.models import EndReason
 from callcenter.voice.providers.openai_realtime import OpenAIRealtimeSession
 from callcenter.voice.session import SessionClosed, SessionConfig
 from tests.fakes.realtime_server import FakeRealtime, Reply, Script
-from tests.voice.test_bridge import (
+from tests.voice.bridge_calls import (
     GREETING,
     call_row,
     start_bridge,
     start_bridge_with_services,
+    start_stalling_call,
     turns,
 )
+from tests.voice.conftest import StartVoiced
 
 
 def sample(name: str) -> float:
@@ -24,13 +26,9 @@ def sample(name: str) -> float:
 
 async def test_a_service_that_goes_silent_after_the_caller_speaks_ends_the_call_ai_unavailable(
     env: dict[str, str],
-    start_fake: Callable[[Script], FakeRealtime],
-    voice_settings: Callable[[FakeRealtime], Settings],
+    start_voiced: StartVoiced,
 ) -> None:
-    env["REALTIME_STALL_SECONDS"] = "0.5"
-    fake = start_fake(Script(replies=[Reply(GREETING, audio_ms=200)], stall_after_responses=1))
-    settings = voice_settings(fake)
-    line, carrier, task, call_id = await start_bridge(settings, speed=8.0)
+    line, carrier, task, call_id = await start_stalling_call(env, start_voiced)
     async with asyncio.timeout(20):
         await line.played(200)
         line.say(400)  # server VAD commits the turn; the model never answers
@@ -43,13 +41,11 @@ async def test_a_service_that_goes_silent_after_the_caller_speaks_ends_the_call_
 
 
 async def test_a_key_pressed_during_the_greeting_is_answered_after_it_not_refused(
-    start_fake: Callable[[Script], FakeRealtime],
-    voice_settings: Callable[[FakeRealtime], Settings],
+    start_voiced: StartVoiced,
 ) -> None:
-    fake = start_fake(
+    fake, settings = start_voiced(
         Script(replies=[Reply(GREETING, audio_ms=1500), Reply("You pressed one.", 200)], pace=1.0)
     )
-    settings = voice_settings(fake)
     line, carrier, task, call_id = await start_bridge(settings, speed=1.0)
     async with asyncio.timeout(20):
         await line.played(200)
@@ -66,14 +62,12 @@ async def test_a_key_pressed_during_the_greeting_is_answered_after_it_not_refuse
 
 async def test_a_request_crossing_the_greeting_is_asked_again_and_answered(
     env: dict[str, str],
-    start_fake: Callable[[Script], FakeRealtime],
-    voice_settings: Callable[[FakeRealtime], Settings],
+    start_voiced: StartVoiced,
 ) -> None:
     env["REALTIME_STALL_SECONDS"] = "1"
-    fake = start_fake(
+    fake, settings = start_voiced(
         Script(replies=[Reply(GREETING, audio_ms=600), Reply("You pressed one.", 200)], pace=1.0)
     )
-    settings = voice_settings(fake)
     line, carrier, task, call_id = await start_bridge(settings, speed=2.0)
     line.press("1")  # before the bridge knows the greeting's response has started
     async with asyncio.timeout(20):
@@ -91,14 +85,12 @@ async def test_a_request_crossing_the_greeting_is_asked_again_and_answered(
 
 async def test_a_key_pressed_during_the_greeting_keeps_its_stall_watch(
     env: dict[str, str],
-    start_fake: Callable[[Script], FakeRealtime],
-    voice_settings: Callable[[FakeRealtime], Settings],
+    start_voiced: StartVoiced,
 ) -> None:
     env["REALTIME_STALL_SECONDS"] = "0.5"
-    fake = start_fake(
+    _, settings = start_voiced(
         Script(replies=[Reply(GREETING, audio_ms=1500)], stall_after_responses=1, pace=1.0)
     )
-    settings = voice_settings(fake)
     line, carrier, task, call_id = await start_bridge(settings, speed=1.0)
     async with asyncio.timeout(30):
         await line.played(200)
@@ -111,16 +103,14 @@ async def test_a_key_pressed_during_the_greeting_keeps_its_stall_watch(
 
 
 async def test_wind_up_lets_the_agent_finish_then_say_goodbye_then_ends(
-    start_fake: Callable[[Script], FakeRealtime],
-    voice_settings: Callable[[FakeRealtime], Settings],
+    start_voiced: StartVoiced,
 ) -> None:
-    fake = start_fake(
+    fake, settings = start_voiced(
         Script(
             replies=[Reply(GREETING, audio_ms=800), Reply("We have to stop here. Bye!", 300)],
             pace=1.0,
         )
     )
-    settings = voice_settings(fake)
     line, carrier, task, call_id, services = await start_bridge_with_services(settings, speed=2.0)
     async with asyncio.timeout(20):
         await line.played(100)
@@ -135,13 +125,11 @@ async def test_wind_up_lets_the_agent_finish_then_say_goodbye_then_ends(
 
 
 async def test_connect_time_and_time_to_first_audio_are_measured(
-    start_fake: Callable[[Script], FakeRealtime],
-    voice_settings: Callable[[FakeRealtime], Settings],
+    start_voiced: StartVoiced,
 ) -> None:
-    fake = start_fake(
+    _, settings = start_voiced(
         Script(replies=[Reply(GREETING, audio_ms=200), Reply("Sure.", 200)], caller_says=["Hi"])
     )
-    settings = voice_settings(fake)
     connects = sample("callcenter_realtime_connect_seconds_count")
     firsts = sample("callcenter_time_to_first_audio_seconds_count")
     line, carrier, task, call_id = await start_bridge(settings, speed=8.0)

@@ -1,26 +1,24 @@
 """The database going away mid-call: the audio keeps flowing, turns land when it returns."""
 
 import asyncio
-from collections.abc import Callable
 
 import pytest
 
-from callcenter.config import Settings
 from callcenter.live.events import CallEvent
 from callcenter.voice.bridge import CallBridge
-from tests.fakes.realtime_server import FakeRealtime, Reply, Script
+from tests.fakes.realtime_server import Reply, Script
 from tests.support.servers import PostgresServer
-from tests.voice.test_bridge import start_bridge_with_services, turns
+from tests.voice.bridge_calls import start_bridge_with_services, turns
+from tests.voice.conftest import StartVoiced
 
 
 @pytest.mark.postgres
 async def test_turns_spoken_while_the_database_is_down_are_saved_when_it_returns(
     pg_env: dict[str, str],
     pg_server: PostgresServer,
-    start_fake: Callable[[Script], FakeRealtime],
-    voice_settings: Callable[[FakeRealtime], Settings],
+    start_voiced: StartVoiced,
 ) -> None:
-    fake = start_fake(
+    _, settings = start_voiced(
         Script(
             replies=[
                 Reply("Hello, Acme here.", audio_ms=200),
@@ -29,7 +27,6 @@ async def test_turns_spoken_while_the_database_is_down_are_saved_when_it_returns
             caller_says=["I need a quote."],
         )
     )
-    settings = voice_settings(fake)
     line, carrier, task, call_id, services = await start_bridge_with_services(settings)
     async with asyncio.timeout(60):
         await line.heard_audio.wait()

@@ -160,6 +160,17 @@ def inline_form(*fields: rx.Component, key: Any, on_submit: Any) -> rx.Component
     )
 
 
+def add_form_section(title: str, state: Any, *fields: rx.Component) -> rx.Component:
+    """A titled card: `fields` in an inline form submitted to `state.add`, its feedback below.
+
+    `state` has `add`, `form_key` (bumped to empty the fields), `error` and `message`."""
+    return section(
+        title,
+        inline_form(*fields, key=state.form_key.to_string(), on_submit=state.add),
+        feedback(state.error, state.message),
+    )
+
+
 def two_thirds(main: rx.Component, side: rx.Component) -> rx.Component:
     """`main` over two columns and `side` in the third on large screens; stacked on small."""
     return rx.grid(

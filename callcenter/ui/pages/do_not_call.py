@@ -7,12 +7,10 @@ import reflex as rx
 
 from callcenter.telephony.outbound import InvalidNumber
 from callcenter.ui.components.common import (
+    add_form_section,
     empty_state,
-    feedback,
-    inline_form,
     labelled,
     page_header,
-    section,
     table_box,
 )
 from callcenter.ui.components.filters import filters_row, list_body, search_form
@@ -83,37 +81,33 @@ class DoNotCallState(ListPageState, AuthState):
 
 
 def _add_form() -> rx.Component:
-    return section(
+    return add_form_section(
         "Add a number",
-        inline_form(
-            labelled(
-                "Number",
-                "dnc-number",
-                rx.input(
-                    id="dnc-number",
-                    name="number",
-                    type="tel",
-                    required=True,
-                    placeholder="+1 555 123 4567",
-                    auto_complete="off",
-                ),
+        DoNotCallState,
+        labelled(
+            "Number",
+            "dnc-number",
+            rx.input(
+                id="dnc-number",
+                name="number",
+                type="tel",
+                required=True,
+                placeholder="+1 555 123 4567",
+                auto_complete="off",
             ),
-            labelled(
-                "Reason (optional)",
-                "dnc-reason",
-                rx.input(
-                    id="dnc-reason",
-                    name="reason",
-                    max_length=300,
-                    placeholder="Asked not to be called",
-                    min_width="16rem",
-                ),
-            ),
-            rx.button(rx.icon("phone-off", size=16), "Add to list", type="submit"),
-            key=DoNotCallState.form_key.to_string(),
-            on_submit=DoNotCallState.add,
         ),
-        feedback(DoNotCallState.error, DoNotCallState.message),
+        labelled(
+            "Reason (optional)",
+            "dnc-reason",
+            rx.input(
+                id="dnc-reason",
+                name="reason",
+                max_length=300,
+                placeholder="Asked not to be called",
+                min_width="16rem",
+            ),
+        ),
+        rx.button(rx.icon("phone-off", size=16), "Add to list", type="submit"),
     )
 
 

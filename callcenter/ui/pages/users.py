@@ -6,12 +6,10 @@ from typing import Any
 import reflex as rx
 
 from callcenter.ui.components.common import (
+    add_form_section,
     empty_state,
-    feedback,
-    inline_form,
     labelled,
     page_header,
-    section,
     skeleton_rows,
     table_box,
 )
@@ -115,32 +113,28 @@ def _add_form() -> rx.Component:
         default_value=ROLES[0],
         aria_label="Role",
     )
-    return section(
+    return add_form_section(
         "Add a user",
-        inline_form(
-            labelled(
-                "Email",
-                "user-email",
-                rx.input(id="user-email", name="email", type="email", required=True),
-            ),
-            labelled(
-                "Password",
-                "user-password",
-                rx.input(
-                    id="user-password",
-                    name="password",
-                    type="password",
-                    required=True,
-                    auto_complete="new-password",
-                    placeholder="8 characters or more",
-                ),
-            ),
-            rx.vstack(rx.text("Role", size="1", weight="medium"), role_picker, spacing="1"),
-            rx.button("Add user", type="submit", loading=UsersState.adding),
-            key=UsersState.form_key.to_string(),
-            on_submit=UsersState.add,
+        UsersState,
+        labelled(
+            "Email",
+            "user-email",
+            rx.input(id="user-email", name="email", type="email", required=True),
         ),
-        feedback(UsersState.error, UsersState.message),
+        labelled(
+            "Password",
+            "user-password",
+            rx.input(
+                id="user-password",
+                name="password",
+                type="password",
+                required=True,
+                auto_complete="new-password",
+                placeholder="8 characters or more",
+            ),
+        ),
+        rx.vstack(rx.text("Role", size="1", weight="medium"), role_picker, spacing="1"),
+        rx.button("Add user", type="submit", loading=UsersState.adding),
     )
 
 

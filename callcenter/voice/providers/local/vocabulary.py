@@ -1,5 +1,7 @@
 """The words the offline recogniser listens for in each dialog state (names, businesses, ...)."""
 
+from callcenter.leads.vocab import DIGIT_WORDS as DIGIT_WORDS
+
 FIRST_NAMES = """
 aaron adam alan albert alex alice amanda amy andrea andrew angela anna anthony ashley barbara
 ben benjamin beth betty bill bob brandon brian carl carlos carol caroline catherine charles chris
@@ -150,19 +152,6 @@ EMAIL_DOMAINS = ["gmail", "g mail", "yahoo", "outlook", "hotmail", "icloud", "ao
 TLDS = ["com", "net", "org", "co", "io", "us", "biz"]
 
 LETTERS = list("abcdefghijklmnopqrstuvwxyz")
-DIGIT_WORDS = {
-    "zero": "0",
-    "oh": "0",
-    "one": "1",
-    "two": "2",
-    "three": "3",
-    "four": "4",
-    "five": "5",
-    "six": "6",
-    "seven": "7",
-    "eight": "8",
-    "nine": "9",
-}
 YES_WORDS = ["yes", "yeah", "yep", "correct", "that's right", "that is right", "sure", "right"]
 NO_WORDS = ["no", "nope", "that's wrong", "that is wrong", "not quite", "no it's not"]
 REPEAT_PHRASES = [
