@@ -1,7 +1,10 @@
 // The browser softphone: calls the agent over WS /api/softphone using Twilio's Media Streams
-// message format (20 ms μ-law frames), plays the agent back and honours `clear`.
+// message format (20 ms μ-law frames), plays the agent back and honours `clear`. While the page
+// is open it also waits on standby (`?standby=1`): an outbound call to its number rings it with
+// an "Incoming call" banner, and answering makes the microphone the callee.
 (function () {
   const STATIC = "/api/softphone/static/";
+  const STANDBY_RETRY_MS = 2000;
 
   function b64encode(bytes) {
     let text = "";
@@ -21,21 +24,29 @@
     if (el) el.textContent = text;
   }
 
-  const phone = { ws: null, ctx: null, stream: null, node: null, callSid: "", framesIn: 0, framesOut: 0 };
-  window.callcenterSoftphone = phone;
-
-  async function hangUp() {
-    if (phone.ws && phone.ws.readyState === WebSocket.OPEN) {
-      phone.ws.send(JSON.stringify({ event: "stop" }));
-      phone.ws.close();
-    }
-    if (phone.stream) phone.stream.getTracks().forEach((t) => t.stop());
-    if (phone.ctx) await phone.ctx.close();
-    phone.ws = phone.ctx = phone.stream = phone.node = null;
+  function showBanner(text) {
+    const banner = document.getElementById("softphone-incoming");
+    const label = document.getElementById("softphone-incoming-text");
+    if (label && text) label.textContent = text;
+    if (banner) banner.style.display = text ? "flex" : "none";
   }
 
-  async function call() {
-    if (phone.ws) return;
+  const phone = {
+    ws: null, ctx: null, stream: null, node: null, callSid: "", framesIn: 0, framesOut: 0,
+    standby: null, ringing: null, number: "",
+  };
+  window.callcenterSoftphone = phone;
+
+  function socketUrl(query) {
+    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    const params = new URLSearchParams(query);
+    const token = new URLSearchParams(location.search).get("token");
+    if (token) params.set("token", token);
+    const text = params.toString();
+    return `${scheme}//${location.host}/api/softphone` + (text ? "?" + text : "");
+  }
+
+  async function startAudio() {
     setStatus("Starting microphone…");
     phone.stream = await navigator.mediaDevices.getUserMedia({
       audio: { echoCancellation: true, noiseSuppression: true, channelCount: 1 },
@@ -46,13 +57,17 @@
     phone.node = new AudioWorkletNode(phone.ctx, "ulaw-processor", { outputChannelCount: [1] });
     source.connect(phone.node);
     phone.node.connect(phone.ctx.destination);
+  }
 
-    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    const token = new URLSearchParams(location.search).get("token");
-    const url = `${scheme}//${location.host}/api/softphone` + (token ? `?token=${encodeURIComponent(token)}` : "");
-    const ws = new WebSocket(url);
+  async function stopAudio() {
+    if (phone.stream) phone.stream.getTracks().forEach((t) => t.stop());
+    if (phone.ctx) await phone.ctx.close();
+    phone.ctx = phone.stream = phone.node = null;
+  }
+
+  // The socket carries a call from here on: microphone out, agent audio in.
+  function attachCall(ws) {
     phone.ws = ws;
-    setStatus("Calling…");
     phone.node.port.onmessage = (event) => {
       if (ws.readyState !== WebSocket.OPEN) return;
       phone.framesOut++;
@@ -79,10 +94,103 @@
     };
   }
 
+  async function hangUp() {
+    if (phone.ws && phone.ws.readyState === WebSocket.OPEN) {
+      phone.ws.send(JSON.stringify({ event: "stop" }));
+      phone.ws.close();
+    }
+    const wasOnCall = phone.ws !== null;
+    phone.ws = null;
+    await stopAudio();
+    if (wasOnCall) setTimeout(standBy, STANDBY_RETRY_MS);
+  }
+
+  async function call() {
+    if (phone.ws) return;
+    closeStandby();
+    await startAudio();
+    setStatus("Calling…");
+    attachCall(new WebSocket(socketUrl({})));
+  }
+
+  // -- standby: be rung by outbound calls -------------------------------------------------
+
+  function standBy() {
+    if (phone.standby || phone.ws) return;
+    const everyCall = document.getElementById("softphone-ring-any");
+    const query = { standby: "1" };
+    if (everyCall && everyCall.checked) query.ring = "any";
+    const ws = new WebSocket(socketUrl(query));
+    phone.standby = ws;
+    ws.onmessage = (event) => {
+      const msg = JSON.parse(event.data);
+      if (msg.event === "standby") {
+        phone.number = msg.standby.number;
+        const el = document.getElementById("softphone-number");
+        if (el) el.textContent = phone.number;
+      } else if (msg.event === "incoming") {
+        phone.ringing = msg.incoming;
+        showBanner("Incoming call from " + msg.incoming.from);
+      } else if (msg.event === "cancel") {
+        phone.ringing = null;
+        showBanner("");
+        setStatus("Missed call.");
+      }
+    };
+    ws.onclose = (event) => {
+      if (phone.standby !== ws) return;
+      phone.standby = null;
+      phone.ringing = null;
+      showBanner("");
+      // 4401: not signed in; 1011: a real carrier, whose calls ring real phones.
+      const final = event.code === 4401 || event.code === 1011;
+      if (!phone.ws && !final) setTimeout(standBy, STANDBY_RETRY_MS);
+    };
+  }
+
+  function closeStandby() {
+    const ws = phone.standby;
+    phone.standby = null;
+    if (ws) ws.close();
+  }
+
+  async function answer() {
+    const ws = phone.standby;
+    if (!ws || !phone.ringing) return;
+    showBanner("");
+    phone.ringing = null;
+    await startAudio();
+    phone.standby = null; // this socket now carries the call
+    attachCall(ws);
+    setStatus("Answering…");
+    ws.send(JSON.stringify({ event: "answer" }));
+  }
+
+  function decline() {
+    if (!phone.standby || !phone.ringing) return;
+    phone.standby.send(JSON.stringify({ event: "decline" }));
+    phone.ringing = null;
+    showBanner("");
+    setStatus("Call declined.");
+  }
+
   document.addEventListener("click", (event) => {
     const target = event.target.closest ? event.target.closest("[data-softphone]") : null;
     if (!target) return;
-    if (target.dataset.softphone === "call") call().catch((err) => setStatus("Error: " + err.message));
-    if (target.dataset.softphone === "hangup") hangUp();
+    const action = target.dataset.softphone;
+    const fail = (err) => setStatus("Error: " + err.message);
+    if (action === "call") call().catch(fail);
+    if (action === "hangup") hangUp();
+    if (action === "answer") answer().catch(fail);
+    if (action === "decline") decline();
   });
+
+  document.addEventListener("change", (event) => {
+    if (event.target && event.target.id === "softphone-ring-any" && !phone.ws) {
+      closeStandby();
+      standBy();
+    }
+  });
+
+  standBy();
 })();

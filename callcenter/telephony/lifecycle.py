@@ -68,6 +68,10 @@ def end_call(
     if call.status in FINAL_STATUSES and call.ended_at is not None:
         return False
     now = utcnow()
+    assert call.id is not None
+    if not calls_repo.claim_end(session=session, call_id=call.id, at=now):
+        session.refresh(call)  # ended meanwhile by another writer: keep what it recorded
+        return False
     call.status = status
     call.end_reason = call.end_reason or end_reason
     call.ended_at = now

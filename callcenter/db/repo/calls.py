@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, or_
+from sqlalchemy import ColumnElement, or_, update
 from sqlmodel import Session, col, select
 
 from callcenter.db.models import (
@@ -163,6 +163,18 @@ def add_status_event(
     session.add(event)
     session.flush()
     return event
+
+
+def claim_end(*, session: Session, call_id: int, at: datetime) -> bool:
+    """Atomically mark a call ended unless someone else already did: a conditional UPDATE, so
+    two writers racing to end the same call (the stream closing and Twilio's status callback)
+    cannot both record the end."""
+    result = session.execute(
+        update(Call)
+        .where(col(Call.id) == call_id, col(Call.ended_at).is_(None))
+        .values(ended_at=at)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def touch(call: Call) -> None:

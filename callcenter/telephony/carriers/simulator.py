@@ -170,10 +170,18 @@ class SimulatorCarrier:
                 await hooks.status(call, "initiated")
                 call.status = "ringing"
                 await hooks.status(call, "ringing")
-                if await self._wait_interrupted(call, self._ring_seconds):
+                ring = getattr(caller, "ring", None)
+                if ring is not None:  # a callee that decides while it rings (the softphone)
+                    answered = await self._wait_answer(call, ring())
+                    if answered is None:
+                        call.status = "canceled"
+                        return
+                    outcome = answered
+                elif await self._wait_interrupted(call, self._ring_seconds):
                     call.status = "canceled"
                     return
-                outcome = getattr(caller, "outcome", "answer")
+                else:
+                    outcome = getattr(caller, "outcome", "answer")
                 if outcome != "answer":
                     call.status = outcome
                     return
@@ -272,6 +280,22 @@ class SimulatorCarrier:
         except TimeoutError:
             return False
         return True
+
+    async def _wait_answer(
+        self, call: SimulatedCall, ringing: Coroutine[Any, Any, str]
+    ) -> str | None:
+        """The callee's answer ("answer", "busy", "no-answer"); None after a REST hang-up."""
+        decision = asyncio.ensure_future(ringing)
+        interrupted = asyncio.ensure_future(call.interrupted.wait())
+        try:
+            await asyncio.wait({decision, interrupted}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (decision, interrupted):
+                task.cancel()
+            await asyncio.gather(decision, interrupted, return_exceptions=True)
+        if interrupted.done() and not interrupted.cancelled():
+            return None
+        return decision.result()
 
     async def _report_amd(
         self, hooks: WebhookClient, call: SimulatedCall, caller: SimulatedCaller

@@ -10,6 +10,7 @@ from typing import Any
 
 from callcenter.voice.providers.local import grammars
 from callcenter.voice.providers.local import understanding as nlu
+from callcenter.voice.providers.local import vocabulary as v
 
 
 class State(enum.Enum):
@@ -115,6 +116,37 @@ class Dialog:
     @property
     def finished(self) -> bool:
         return self.state is State.DONE
+
+    def complete(self, words: str) -> bool:
+        """True when `words` (a partial result) already fully answer the current question.
+
+        The listener then ends the turn at a short pause. Only closed answers qualify: a yes or
+        no, a business type no longer type extends, a first and last name, an email address
+        ending in a domain suffix, a whole phone number. Open answers (the need) wait for the
+        endpointer.
+        """
+        text = words.lower().strip()
+        if not text or nlu.is_repeat(text):
+            return bool(text)
+        state = self.state
+        if state in (State.EMAIL_CONFIRM, State.PHONE_CONFIRM, State.PHONE_READBACK):
+            return nlu.yes_or_no(text) is not None
+        if state is State.NAME:
+            name = nlu.parse_name(text).lower().split()  # the grammar: first [last]
+            return len(name) == 2 and name[0] in _FIRST and name[1] in _LAST
+        if state is State.BUSINESS:
+            business = nlu.parse_business(text)
+            longer = any(b.startswith(business + " ") for b in v.BUSINESS_TYPES)
+            return business in v.BUSINESS_TYPES and not longer
+        if state is State.EMAIL:
+            return bool(nlu.parse_email(text)[0]) and text.split()[-1] in v.TLDS
+        if state is State.EMAIL_SPELL:
+            email = nlu.parse_spelled(text)[0]
+            return bool(email) and email.rsplit(".", 1)[-1] in _FULL_TLDS
+        if state is State.PHONE:
+            digits = nlu.parse_digits(text)
+            return (len(digits) == 10 and digits[0] != "1") or len(digits) == 11
+        return False
 
     def opening(self) -> Turn:
         if self.direction == "outbound":
@@ -296,6 +328,11 @@ class Dialog:
         if tool:
             tools.append(tool)
         return Turn(text, tools)
+
+
+_FIRST = set(v.FIRST_NAMES)
+_LAST = set(v.LAST_NAMES)
+_FULL_TLDS = {"com", "net", "org"}  # spelled suffixes no longer suffix extends ("co" → "com")
 
 
 def _tool_ok(output: str) -> bool:

@@ -3,13 +3,20 @@
 import base64
 import binascii
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from callcenter.voice.providers.local.asr import POOL, Recognizer
 from callcenter.voice.providers.local.audio import ulaw_to_pcm
-from callcenter.voice.providers.local.vad import FRAME_SAMPLES, TurnDetector
+from callcenter.voice.providers.local.vad import FRAME_SAMPLES, RESUME_FRAMES, TurnDetector
+
+# A caller whose words already complete the answer the dialog expects (a yes, a whole email
+# address, ten digits) is answered after this much silence instead of the endpointer's ~400 ms.
+EARLY_SILENCE_FRAMES = 8  # 160 ms
+PRE_ROLL_FRAMES = 5  # audio kept before a resumed turn's first voiced frames
+TAIL_FRAMES = 6  # silence after the last word that is recognised with it
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +37,11 @@ class Listener:
         self._pending = b""
         self.search = "name"
         self.hints: list[str] = []
+        # Whether words already answer the current question; read in the worker thread.
+        self.complete: Callable[[str], bool] = _never
+        self._open = False  # an utterance is being recognised
+        self._answered_early = False  # the turn ended on its words; the endpointer not yet
+        self._held: list[bytes] = []  # a pause's frames, fed only if the caller goes on
         # Held while a worker thread uses the recogniser: a call that ends mid-utterance must
         # not hand the decoder back to the pool while the thread still feeds it.
         self.busy = threading.Lock()
@@ -58,21 +70,73 @@ class Listener:
         return heard
 
     def _frame(self, ulaw: bytes) -> list[Heard]:
-        result = self._vad.push(ulaw_to_pcm(ulaw).tobytes())
+        vad = self._vad
+        result = vad.push(ulaw_to_pcm(ulaw).tobytes())
         events: list[Heard] = []
         if result.started:
-            self.recognizer.begin(self.search)
-            events.append(Heard("started", self._vad.speech_start_ms))
-        if result.speech is not None:
-            self.recognizer.feed(np.frombuffer(result.speech, dtype=np.int16))
+            self._begin()
+            events.append(Heard("started", vad.speech_start_ms))
+        elif result.resumed and self._answered_early:  # they were not done after all
+            self._begin()
+            self.recognizer.feed(_pcm(vad.recent(RESUME_FRAMES + PRE_ROLL_FRAMES)))
+            events.append(
+                Heard("started", vad.frames * 20 - (RESUME_FRAMES + PRE_ROLL_FRAMES) * 20)
+            )
+            return events
+        if result.speech is not None and self._open:
+            self._feed(result.speech, started=result.started)
         if result.stopped:
-            events.append(Heard("stopped", self._vad.speech_end_ms, self.recognizer.finish()))
+            self._answered_early = False
+            if self._open:
+                self._open = False
+                events.append(Heard("stopped", vad.speech_end_ms, self.recognizer.finish()))
+        elif self._open and self._ends_early():
+            self._open = False
+            self._answered_early = True
+            events.append(Heard("stopped", vad.last_voice_ms, self.recognizer.finish()))
         return events
 
+    def _begin(self) -> None:
+        self.recognizer.begin(self.search)
+        self._open = True
+        self._answered_early = False
+        self._held = []
+
+    def _feed(self, speech: bytes, *, started: bool) -> None:
+        """Recognise audio as it arrives, but hold back a pause beyond `TAIL_FRAMES`.
+
+        The held frames are fed once the caller talks again, and dropped when the turn ends:
+        the recogniser then sees the same short tail of silence the endpointer's own output
+        had, not its whole closing window (a language model reads long silence as words).
+        """
+        if started or self._vad.silent_frames <= TAIL_FRAMES:
+            for held in self._held:
+                self.recognizer.feed(_pcm(held))
+            self._held = []
+            self.recognizer.feed(_pcm(speech))
+        else:
+            self._held.append(speech)
+
+    def _ends_early(self) -> bool:
+        """The caller paused and what they said so far already answers the question."""
+        silent = self._vad.silent_frames
+        if silent < EARLY_SILENCE_FRAMES or (silent - EARLY_SILENCE_FRAMES) % 2:
+            return False
+        words = self.recognizer.partial().strip()
+        return bool(words) and self.complete(words)
+
     def partial(self) -> str:
-        return self.recognizer.partial() if self._vad.in_speech else ""
+        return self.recognizer.partial() if self._open else ""
 
     def release(self) -> None:
         """Hand the recogniser back to the pool once no thread is using it (blocking)."""
         with self.busy:
             POOL.release(self.recognizer)
+
+
+def _pcm(data: bytes) -> np.ndarray:
+    return np.frombuffer(data, dtype=np.int16)
+
+
+def _never(_words: str) -> bool:
+    return False

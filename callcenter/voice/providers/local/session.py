@@ -105,6 +105,7 @@ class LocalVoiceSession:
             lead_name=config.lead_name,
         )
         self._listener.search = self._dialog.search
+        self._listener.complete = self._dialog.complete
         self._listen_task = asyncio.create_task(self._listen(), name="local-voice-listen")
         self._emit(SessionReady())
 

@@ -1,0 +1,102 @@
+"""Ending the caller's turn early when their words already answer the question."""
+
+import base64
+
+import pytest
+
+from callcenter.callers.personas import PERSONAS
+from callcenter.callers.render import render
+from callcenter.voice.providers.local.asr import POOL, Recognizer
+from callcenter.voice.providers.local.dialog import Dialog, State
+from callcenter.voice.providers.local.listener import Heard, Listener
+
+SILENCE = b"\xff" * 160
+
+
+@pytest.fixture(scope="module")
+def recognizer() -> Recognizer:
+    return POOL.acquire()
+
+
+def _dialog_in(state: State) -> Dialog:
+    dialog = Dialog(company="Acme", caller_number="+14155550100")
+    dialog.state = state
+    return dialog
+
+
+@pytest.mark.parametrize(
+    ("state", "words", "complete"),
+    [
+        (State.EMAIL_CONFIRM, "yes", True),
+        (State.PHONE_CONFIRM, "no", True),
+        (State.PHONE_READBACK, "that's right", True),
+        (State.NAME, "my name is dana reyes", True),
+        (State.NAME, "my name is dana", False),  # a last name may follow
+        (State.NAME, "my name is", False),
+        (State.BUSINESS, "we run a plumbing company", True),
+        (State.BUSINESS, "we run a plumbing", False),  # "plumbing company" is still possible
+        (State.BUSINESS, "it's a dental clinic", True),
+        (State.BUSINESS, "we run a", False),
+        (State.NEED, "we want to book more appointments", False),  # open answers wait
+        (State.EMAIL, "dana at reyes plumbing dot com", True),
+        (State.EMAIL, "dana at reyes plumbing", False),
+        (State.EMAIL_SPELL, "d a n a at x dot c o m", True),
+        (State.EMAIL_SPELL, "d a n a at x dot c o", False),
+        (State.PHONE, "four one five five five five zero one zero five", True),
+        (State.PHONE, "four one five five five", False),
+        (State.EMAIL, "can you repeat that", True),
+    ],
+)
+def test_only_closed_answers_end_the_turn_early(state: State, words: str, complete: bool) -> None:
+    assert _dialog_in(state).complete(words) is complete
+
+
+def _listen(listener: Listener, audio: bytes) -> list[tuple[Heard, int]]:
+    """Feed frame by frame; each event with the frame index it came out at."""
+    out = []
+    for n in range(0, len(audio), 160):
+        for heard in listener.process([base64.b64encode(audio[n : n + 160]).decode()]):
+            out.append((heard, n // 160))
+    return out
+
+
+def _stop_frame(recognizer: Recognizer, state: State, words: str, early: bool) -> int:
+    recognizer.reset()  # as at the start of a call
+    listener = Listener(recognizer)
+    dialog = _dialog_in(state)
+    listener.search = dialog.search
+    if early:
+        listener.complete = dialog.complete
+    events = _listen(listener, SILENCE * 25 + render(words, "kal") + SILENCE * 50)
+    assert [h.kind for h, _ in events] == ["started", "stopped"]
+    assert events[1][0].text == words
+    return events[1][1]
+
+
+@pytest.mark.parametrize(
+    ("state", "words"),
+    [(State.EMAIL_CONFIRM, "yes"), (State.NAME, "my name is dana reyes")],
+)
+def test_a_complete_answer_is_heard_sooner_with_the_same_words(
+    recognizer: Recognizer, state: State, words: str
+) -> None:
+    waited = _stop_frame(recognizer, state, words, early=False)
+    early = _stop_frame(recognizer, state, words, early=True)
+    assert waited - early >= 5  # at least 100 ms sooner
+
+
+def test_an_incomplete_answer_waits_for_the_endpointer(recognizer: Recognizer) -> None:
+    need = PERSONAS["dana"].need.lower()
+    waited = _stop_frame(recognizer, State.NEED, need, early=False)
+    assert _stop_frame(recognizer, State.NEED, need, early=True) == waited
+
+
+def test_a_caller_who_goes_on_talking_starts_a_new_turn(recognizer: Recognizer) -> None:
+    listener = Listener(recognizer)
+    dialog = _dialog_in(State.EMAIL_CONFIRM)
+    listener.search = dialog.search
+    listener.complete = dialog.complete
+    pause = SILENCE * 11  # 220 ms: shorter than the endpointer's pause, longer than early's
+    audio = SILENCE * 25 + render("yes", "kal") + pause + render("yes", "kal") + SILENCE * 50
+    kinds = [h.kind for h, _ in _listen(listener, audio)]
+    assert kinds == ["started", "stopped", "started", "stopped"]
