@@ -64,8 +64,8 @@ case "${1:-run}" in
     setup requirements-dev.txt
     need_system_packages "$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | tail -1 || echo initdb):postgresql" redis-server:redis-server \
       chromium:chromium flite:flite
-    ruff check callcenter tests bench
-    ruff format --check callcenter tests bench
+    ruff check .
+    ruff format --check .
     mypy
     shift || true
     exec python -m pytest "$@"

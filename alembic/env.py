@@ -1,10 +1,10 @@
 """Alembic environment: migrates `DATABASE_URL` (or the URL the caller passes) to our models."""
 
-from alembic import context
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 import callcenter.db.models  # noqa: F401  (registers every table on SQLModel.metadata)
+from alembic import context
 from callcenter.db.session import make_engine
 
 config = context.config

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import httpx
 import numpy as np
+import playwright.async_api as playwright_api
 import pytest
 from fastapi.responses import HTMLResponse
 
@@ -18,8 +19,6 @@ from callcenter.voice.providers.local.audio import ulaw_to_pcm
 from tests.conftest import TEST_API_TOKEN
 from tests.support.app_server import RunningServer, serve_in_thread
 from tests.support.servers import free_port
-
-playwright_api = pytest.importorskip("playwright.async_api")
 
 pytestmark = [
     pytest.mark.timeout(120),
@@ -62,7 +61,6 @@ def core(env: dict[str, str]) -> Iterator[RunningServer]:
         yield server
 
 
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed")
 async def test_speaking_into_the_browser_reaches_the_agent_and_its_reply_plays(
     core: RunningServer, tmp_path: Path
 ) -> None:
