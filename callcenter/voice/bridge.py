@@ -13,12 +13,11 @@ from callcenter.db.types import utcnow
 from callcenter.services import Services
 from callcenter.telephony.protocol import DtmfMessage, MarkMessage, MediaMessage, StopMessage
 from callcenter.telephony.stream import MediaStream
-from callcenter.voice import instructions, realtime_events, tools
-from callcenter.voice.apology import play_apology
+from callcenter.voice import instructions, realtime_events
+from callcenter.voice.bridge_endings import PLAYOUT_TIMEOUT, BridgeEndings
 from callcenter.voice.bridge_state import BridgeState, audio_origin, spoken_at
+from callcenter.voice.bridge_tools import BridgeTools
 from callcenter.voice.call_context import load_session_config
-from callcenter.voice.call_end import record_end
-from callcenter.voice.do_not_call import list_caller as do_not_call_list
 from callcenter.voice.playback import b64_len
 from callcenter.voice.providers.unavailable import UnavailableVoiceSession
 from callcenter.voice.session import (
@@ -43,10 +42,8 @@ from callcenter.voice.turns import TurnTracker
 
 log = logging.getLogger(__name__)
 
-PLAYOUT_TIMEOUT = 15.0  # longest wait for the agent's last words before hanging up anyway
 
-
-class CallBridge:
+class CallBridge(BridgeEndings):
     """Caller audio → voice engine, agent audio → caller, transcripts → database, under one
     `TaskGroup`; whichever side ends first ends the call for both."""
 
@@ -72,13 +69,20 @@ class CallBridge:
         self._played_out.set()
         self._ending: asyncio.Task[None] | None = None
         self._log = {"call_sid": stream.call_sid, "stream_sid": stream.stream_sid}
+        self.tools = BridgeTools(
+            call_id=stream.call_id,
+            services=services,
+            voice=voice,
+            request_response=self._request_response,
+            end_call=self._end_with,
+        )
         self._handlers: dict[type, Callable[[Any], Awaitable[None]]] = {
             AgentAudio: self._on_agent_audio,
             AgentTranscript: self._on_agent_transcript,
             CallerSpeechStarted: self._on_speech_started,
             CallerSpeechStopped: self._on_speech_stopped,
             CallerTranscript: self._on_caller_transcript,
-            ToolCall: self._on_tool_call,
+            ToolCall: self.tools.handle,
             ResponseStarted: self._on_response_started,
             ResponseDone: self._on_response_done,
             CallerIdle: self._on_idle,
@@ -119,9 +123,6 @@ class CallBridge:
                 task.cancel()
             if self._ending is not None:
                 self._ending.cancel()
-
-    def _finish(self) -> None:
-        self._done.set()
 
     async def end(self, reason: str = EndReason.ended_by_user) -> None:
         """End the call now from outside (the dashboard): hang up and stop the bridge."""
@@ -304,127 +305,6 @@ class CallBridge:
             return
         log.error("voice session lost mid-call: %s", event.reason, extra=self._log)
         self._start_ending(self._fail_unavailable())
-
-    async def _on_tool_call(self, event: ToolCall) -> None:
-        call_id = self.state.call_id
-        if event.name == tools.SAVE_LEAD_DETAILS:
-            outcome = await tools.run_save_lead_details(call_id, event.arguments)
-            for lead_event in outcome.events:  # committed in the worker thread; publish here
-                self.services.hub.publish(lead_event)
-            await self.voice.send_tool_result(
-                event.call_id, tools.tool_output(outcome.ok, outcome.message)
-            )
-            await self._request_response()
-        elif event.name == tools.END_CALL:
-            await self.voice.send_tool_result(event.call_id, tools.tool_output(True, "Hanging up."))
-            self._start_ending(
-                self._hang_up(
-                    EndReason.agent_ended, do_not_call=tools.asks_do_not_call(event.arguments)
-                )
-            )
-        elif event.name == tools.TRANSFER_TO_HUMAN:
-            await self._transfer(event)
-        else:
-            await self.voice.send_tool_result(
-                event.call_id, tools.tool_output(False, f"Unknown tool {event.name}.")
-            )
-            await self._request_response()
-
-    async def _transfer(self, event: ToolCall) -> None:
-        number = self.settings.transfer_number
-        if not number:
-            message = "Transfer is not available; offer that a team member will call back."
-            await self.voice.send_tool_result(event.call_id, tools.tool_output(False, message))
-            await self._request_response()
-            return
-        await self.voice.send_tool_result(event.call_id, tools.tool_output(True, "Transferring."))
-        self._start_ending(self._hang_up(EndReason.transferred, transfer_to=number))
-
-    # --- endings -------------------------------------------------------------------------
-
-    @property
-    def _ending_started(self) -> bool:
-        return self._ending is not None
-
-    def _start_ending(self, coro: Coroutine[Any, Any, None]) -> None:
-        if self._ending is not None:
-            coro.close()  # one ending per call: the first one wins
-            return
-        self._ending = asyncio.create_task(coro, name="bridge-ending")
-
-    async def _wind_up(self, reason: EndReason, *, after_next_response: bool = False) -> None:
-        """Let the agent say goodbye, then end the call with `reason`."""
-        state = self.state
-        if state.goodbye is not None or self._ending_started:
-            return
-        state.goodbye, state.goodbye_since = reason, time.monotonic()
-        if state.active_response is None and not after_next_response:
-            state.goodbye_response = "requested"
-            await self._request_response(instructions.goodbye_instructions(reason.value))
-
-    async def _hang_up(
-        self,
-        reason: EndReason,
-        *,
-        wait_for_playout: bool = True,
-        transfer_to: str | None = None,
-        do_not_call: bool = False,
-    ) -> None:
-        state, carrier = self.state, self.services.carrier
-        if do_not_call:
-            # Listed before the line closes (in a worker thread, while the goodbye plays on).
-            await do_not_call_list(self.config.caller_number, call_sid=state.call_sid)
-        if wait_for_playout:
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(PLAYOUT_TIMEOUT):
-                    await self._played_out.wait()
-        self.turns.flush()
-        if transfer_to:
-            try:
-                await carrier.transfer(state.call_sid, transfer_to)
-            except Exception:
-                log.exception("transfer failed; hanging up instead", extra=self._log)
-                reason = EndReason.error
-            else:
-                transfer_to = None
-                reason = EndReason.transferred
-        state.end_reason = reason
-        # Recorded before the hang-up: the carrier ending the stream must not win the race.
-        await record_end(self.services, state.call_id, reason)
-        if reason is not EndReason.transferred:
-            try:
-                await carrier.hang_up(state.call_sid)
-            except Exception:
-                log.exception("carrier could not hang up", extra=self._log)
-        self._finish()
-
-    async def _fail_unavailable(self) -> None:
-        """The voice AI is gone: apologise, hang up, keep what was said."""
-        state = self.state
-        await self.voice.close()
-        # The agent's words already queued at Twilio finish playing; the apology follows them.
-        state.active_response = None
-        await play_apology(self.stream, state.playback, self._played_out)
-        await self._hang_up(EndReason.ai_unavailable, wait_for_playout=False)
-
-    async def _watchdog(self) -> None:
-        state = self.state
-        stall = self.settings.realtime_stall_seconds
-        started = time.monotonic()
-        while not self._done.is_set():
-            await asyncio.sleep(min(0.25, stall / 4))  # a timer, not a wait for an event
-            now = time.monotonic()
-            waiting = state.awaiting_response_since is not None or state.active_response
-            if waiting and not self._ending_started and now - state.last_event_at > stall:
-                log.error(
-                    "voice engine silent for %.1f s", now - state.last_event_at, extra=self._log
-                )
-                self._start_ending(self._fail_unavailable())
-            if now - started > self.settings.max_call_seconds and state.goodbye is None:
-                await self._wind_up(EndReason.time_limit)
-            if state.goodbye and now - state.goodbye_since > PLAYOUT_TIMEOUT:
-                # The goodbye never came (or never finished): end the call regardless.
-                self._start_ending(self._hang_up(state.goodbye, wait_for_playout=False))
 
     # --- transcript and live view -------------------------------------------------------
 
