@@ -51,7 +51,7 @@ case "${1:-run}" in
     setup requirements.txt
     need_system_packages flite:flite
     mkdir -p var
-    export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://localhost:3000}"
+    export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://localhost:${PORT:-3000}}"
     python -m callcenter migrate
     exec reflex run --env prod --frontend-port "${PORT:-3000}" --backend-port "${PORT:-3000}"
     ;;
