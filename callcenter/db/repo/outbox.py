@@ -3,10 +3,10 @@
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, func, or_, update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from callcenter.db.models import OutboxMessage, OutboxStatus
+from callcenter.db.repo.once import insert_once
 
 
 def enqueue(
@@ -37,12 +37,7 @@ def enqueue(
         call_id=call_id,
         lead_id=lead_id,
     )
-    try:
-        with session.begin_nested():
-            session.add(row)
-    except IntegrityError:
-        return None
-    return row
+    return insert_once(session, row)
 
 
 def _due(now: datetime) -> ColumnElement[bool]:

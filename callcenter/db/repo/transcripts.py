@@ -2,10 +2,10 @@
 
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from callcenter.db.models import TranscriptTurn
+from callcenter.db.repo.once import insert_once
 
 
 def list_turns(*, session: Session, call_id: int) -> list[TranscriptTurn]:
@@ -44,9 +44,4 @@ def add_turn(
         started_at=started_at,
         interrupted=interrupted,
     )
-    try:
-        with session.begin_nested():
-            session.add(turn)
-    except IntegrityError:
-        return None
-    return turn
+    return insert_once(session, turn)
