@@ -67,6 +67,7 @@ case "${1:-run}" in
     ruff check .
     ruff format --check .
     mypy
+    lint-imports
     shift || true
     exec python -m pytest "$@"
     ;;

@@ -31,10 +31,10 @@ WARMUP = 1.0
 
 
 class Stream:
-    """The Twilio side: yields caller frames and echoes every mark at once."""
+    """The phone line: yields caller frames and echoes every mark at once."""
 
     def __init__(self, call_id: int) -> None:
-        from callcenter.telephony.protocol import MediaMessage, MediaPayload
+        from callcenter.voice.line import CallerAudio
 
         self.call_id = call_id
         self.call_sid = f"CA{call_id:032x}"
@@ -42,7 +42,7 @@ class Stream:
         self.direction = "inbound"
         self.custom_parameters: dict[str, str] = {}
         self.queue: asyncio.Queue[object] = asyncio.Queue()
-        self.media = MediaMessage(event="media", media=MediaPayload(payload=FRAME))
+        self.media = CallerAudio(FRAME, 0)
         self.sent_at: list[int] = []  # agent frames handed to Twilio (ns)
         self.out_lat: list[int] = []
         self.pending_agent: list[int] = []
@@ -60,9 +60,9 @@ class Stream:
             self.out_lat.append(time.perf_counter_ns() - start)
 
     async def send_mark(self, name: str) -> None:
-        from callcenter.telephony.protocol import MarkMessage, MarkPayload
+        from callcenter.voice.line import MarkPlayed
 
-        self.queue.put_nowait(MarkMessage(event="mark", mark=MarkPayload(name=name)))
+        self.queue.put_nowait(MarkPlayed(name))
 
     async def send_clear(self) -> None:
         return None
@@ -122,20 +122,30 @@ def pct(values: list[int]) -> dict[str, float]:
 
 
 async def main_async(calls: int, seconds: float) -> dict[str, object]:
+    from callcenter.api import build_core
     from callcenter.config import get_settings
     from callcenter.db.migrate import upgrade_to_head
     from callcenter.live.hub import LiveHub
-    from callcenter.services import Services
     from callcenter.voice.bridge import CallBridge
+    from callcenter.voice.tools import default_tools
 
     settings = get_settings()
     upgrade_to_head(settings.database_url)
     pairs = [(Stream(i + 1), Voice()) for i in range(calls)]
     hub = LiveHub()
-    services = Services(
-        settings=settings, carrier=None, voice_factory=None, email_sender=None, hub=hub
-    )  # type: ignore[arg-type]
-    bridges = [CallBridge(s, services, v) for s, v in pairs]  # type: ignore[arg-type]
+    core = build_core(settings, hub=hub)
+    bridges = [
+        CallBridge(
+            s,  # type: ignore[arg-type]
+            v,  # type: ignore[arg-type]
+            settings=settings,
+            carrier=core.carrier,
+            life=core.life,
+            hub=hub,
+            tools=default_tools(),
+        )
+        for s, v in pairs
+    ]
     cpu0, wall0 = time.process_time(), time.monotonic()
     runs = [asyncio.create_task(b.run()) for b in bridges]
     await asyncio.gather(

@@ -21,13 +21,14 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from callcenter.callers.personas import PERSONAS  # noqa: E402
-from callcenter.callers.render import render  # noqa: E402
 from callcenter.config import Settings  # noqa: E402
+from callcenter.sim.personas import PERSONAS  # noqa: E402
+from callcenter.sim.speech import render  # noqa: E402
 from callcenter.voice.providers.local import LocalVoiceSession  # noqa: E402
 from callcenter.voice.providers.local.asr import POOL  # noqa: E402
 from callcenter.voice.providers.local.audio import ulaw_to_pcm  # noqa: E402
 from callcenter.voice.session import AgentAudio, CallerSpeechStopped, SessionConfig  # noqa: E402
+from callcenter.voice.tools import default_tools
 
 SILENCE = b"\xff" * 160
 TURNS = ("name", "business", "need", "email", "confirm")
@@ -52,7 +53,9 @@ async def one_call(index: int, latencies: list[float], vad_ms: list[float]) -> N
                 responding = False
 
     watcher = asyncio.create_task(watch())
-    await session.start(SessionConfig(instructions="", caller_number=persona.phone))
+    await session.start(
+        SessionConfig(instructions="", tools=default_tools().specs(), caller_number=persona.phone)
+    )
     await session.request_response()
     await first_audio.get()
     loop = asyncio.get_running_loop()

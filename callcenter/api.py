@@ -1,26 +1,107 @@
-"""The core FastAPI application: webhooks, media stream, REST, metrics and background workers."""
+"""The composition root of the core: builds every part, wires them, and serves them as one
+FastAPI app (webhooks, media stream, REST, metrics, background workers)."""
 
 import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from callcenter.accounts import service as accounts
+from callcenter.calls.after_call import AfterCall
+from callcenter.calls.carrier import Carrier
+from callcenter.calls.drain import install_sigterm_drain
+from callcenter.calls.life import CallLife
+from callcenter.calls.outbound import OutboundDialer
+from callcenter.calls.registry import LiveCalls
+from callcenter.calls.sweeper import run_orphan_sweeper
 from callcenter.config import Settings, get_settings
 from callcenter.db.migrate import is_at_head, upgrade_to_head
 from callcenter.db.session import session_scope
 from callcenter.http_limits import BodySizeLimit
+from callcenter.leads.finalize import LeadFinalizer
+from callcenter.live.hub import LiveHub
 from callcenter.logs import configure_logging, register_secret
 from callcenter.metrics import HttpMetricsMiddleware
-from callcenter.services import Services, build_services
-from callcenter.telephony.drain import install_sigterm_drain
-from callcenter.workers import start_workers
+from callcenter.notify.base import EmailSender
+from callcenter.notify.senders import build_email_sender
+from callcenter.notify.worker import run_outbox_worker
+from callcenter.rest import calls, dnc, health, leads, metrics, outbound
+from callcenter.sim import softphone
+from callcenter.sim.carrier import SimulatorCarrier
+from callcenter.telephony import media_stream, webhooks
+from callcenter.telephony.carrier import TwilioCarrier
+from callcenter.voice.connector import CallConnector
+from callcenter.voice.providers.factory import build_voice_factory
+from callcenter.voice.session import VoiceSessionFactory
+from callcenter.voice.tools import default_tools
+from callcenter.workers import Job, start_workers
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class Core:
+    """Every long-lived part of one process, wired together. Only composition roots (this
+    module, the Reflex app module, the CLI) and tests hold it; each part below gets just
+    the collaborators it uses."""
+
+    settings: Settings
+    carrier: Carrier
+    voice_factory: VoiceSessionFactory
+    email_sender: EmailSender
+    hub: LiveHub
+    live_calls: LiveCalls
+    life: CallLife
+    dialer: OutboundDialer
+    connector: CallConnector
+
+
+def build_carrier(settings: Settings) -> Carrier:
+    """Twilio with credentials; else the built-in simulator (the embedded default)."""
+    if settings.twilio_enabled:
+        return TwilioCarrier(settings)
+    return SimulatorCarrier(settings)
+
+
+def build_core(
+    settings: Settings,
+    *,
+    carrier: Carrier | None = None,
+    voice_factory: VoiceSessionFactory | None = None,
+    email_sender: EmailSender | None = None,
+    hub: LiveHub | None = None,
+) -> Core:
+    """Pick each service's implementation from the settings (embedded default without keys),
+    or take the one given, and wire the call's life around them."""
+    carrier = carrier or build_carrier(settings)
+    hub = hub or LiveHub()
+    live_calls = LiveCalls()
+    after_call = AfterCall([LeadFinalizer(settings=settings, hub=hub)])
+    life = CallLife(hub=hub, live_calls=live_calls, carrier=carrier, after_call=after_call)
+    voice_factory = voice_factory or build_voice_factory(settings)
+    return Core(
+        settings=settings,
+        carrier=carrier,
+        voice_factory=voice_factory,
+        email_sender=email_sender or build_email_sender(settings),
+        hub=hub,
+        live_calls=live_calls,
+        life=life,
+        dialer=OutboundDialer(settings=settings, carrier=carrier, life=life),
+        connector=CallConnector(
+            settings=settings,
+            voice_factory=voice_factory,
+            carrier=carrier,
+            life=life,
+            hub=hub,
+            tools=default_tools(),
+        ),
+    )
 
 
 def prepare_database(settings: Settings) -> None:
@@ -43,17 +124,30 @@ def prepare_database(settings: Settings) -> None:
         accounts.announce_once("API token (Authorization: Bearer …)", token)
 
 
+def _jobs(core: Core) -> dict[str, Job]:
+    settings = core.settings
+
+    async def outbox() -> None:
+        await run_outbox_worker(core.email_sender, sender_address=settings.email_from)
+
+    async def orphan_sweeper() -> None:
+        await run_orphan_sweeper(core.life)
+
+    return {"outbox": outbox, "orphan-sweeper": orphan_sweeper}
+
+
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    services: Services = app.state.services
-    await asyncio.to_thread(prepare_database, services.settings)
-    tasks = start_workers(services) if services.settings.background_workers else []
+    core: Core = app.state.core
+    settings = core.settings
+    await asyncio.to_thread(prepare_database, settings)
+    tasks = start_workers(_jobs(core)) if settings.background_workers else []
     restore_sigterm = install_sigterm_drain(  # live calls say goodbye first
-        services,
-        grace=services.settings.shutdown_grace_seconds,
-        goodbye_grace=services.settings.shutdown_goodbye_seconds,
+        core.live_calls,
+        grace=settings.shutdown_grace_seconds,
+        goodbye_grace=settings.shutdown_goodbye_seconds,
     )
-    log.info("core ready: %s", services.settings.service_modes())
+    log.info("core ready: %s", settings.service_modes())
     try:
         yield
     finally:
@@ -61,10 +155,9 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        close_carrier = getattr(services.carrier, "aclose", None)
-        if close_carrier is not None:
-            await close_carrier()  # ends the simulator's calls still running
-        await services.hub.close()
+        await core.carrier.aclose()  # the simulator ends the calls it still runs
+        await core.life.aclose()  # after-call work in flight finishes (bounded)
+        await core.hub.close()
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -88,14 +181,11 @@ async def _unhandled_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": "internal server error"}, status_code=500)
 
 
-def create_api(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
+def create_api(settings: Settings | None = None, core: Core | None = None) -> FastAPI:
     """Build the core app; `uvicorn --factory callcenter.api:create_api` serves it alone."""
-    settings = settings or get_settings()
+    settings = settings or (core.settings if core else get_settings())
     configure_logging(settings)
-    from callcenter.rest import calls, dnc, health, leads, metrics, outbound
-    from callcenter.telephony import media_stream, webhooks
-    from callcenter.telephony.carriers import softphone
-
+    core = core or build_core(settings)
     app = FastAPI(
         title="callcenter",
         lifespan=_lifespan,
@@ -103,7 +193,14 @@ def create_api(settings: Settings | None = None, services: Services | None = Non
         openapi_url="/api/openapi.json",
         redoc_url=None,
     )
-    app.state.services = services or build_services(settings)
+    # What routes reach through their dependencies (rest/deps.py, telephony/deps.py).
+    app.state.core = core
+    app.state.settings = core.settings
+    app.state.hub = core.hub
+    app.state.carrier = core.carrier
+    app.state.life = core.life
+    app.state.dialer = core.dialer
+    app.state.connector = core.connector
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _unhandled_error)
     app.add_middleware(BodySizeLimit)

@@ -34,7 +34,7 @@ async def core_lifespan() -> AsyncIterator[None]:
 @contextlib.asynccontextmanager
 async def live_sink() -> AsyncIterator[None]:
     """Feed every CallEvent of this process into the shared live state."""
-    hub = runtime.services().hub
+    hub = runtime.hub()
     quiet_shared_token_warning()
     sink = LiveSink(app)
     hub.add_sink(SINK_NAME, sink)

@@ -1,39 +1,32 @@
-"""The background jobs the core's lifespan runs (unless BACKGROUND_WORKERS=false)."""
+"""Background jobs for the life of the process, each restarted if it crashes."""
 
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
-from callcenter.services import Services
-
 log = logging.getLogger(__name__)
 
-Worker = Callable[[Services], Awaitable[None]]
+Job = Callable[[], Awaitable[None]]
+
+RESTART_DELAY_SECONDS = 5.0
 
 
-def background_workers() -> list[tuple[str, Worker]]:
-    """Every job to run for the life of the process, by name."""
-    from callcenter.notify.worker import run_outbox_worker
-    from callcenter.telephony.sweeper import run_orphan_sweeper
-
-    return [("outbox", run_outbox_worker), ("orphan-sweeper", run_orphan_sweeper)]
-
-
-async def _supervised(name: str, worker: Worker, services: Services) -> None:
-    """Run a worker, restarting it after an unexpected error so one bug does not stop the job."""
+async def _supervised(name: str, job: Job) -> None:
+    """Run a job, restarting it after an unexpected error so one bug does not stop it."""
     while True:
         try:
-            await worker(services)
+            await job()
             return
         except asyncio.CancelledError:
             raise
         except Exception:
             log.exception("background worker %s crashed; restarting in 5 s", name)
-            await asyncio.sleep(5)
+            await asyncio.sleep(RESTART_DELAY_SECONDS)
 
 
-def start_workers(services: Services) -> list[asyncio.Task[None]]:
+def start_workers(jobs: dict[str, Job]) -> list[asyncio.Task[None]]:
+    """Start every job in a named task; the caller cancels them at shutdown."""
     return [
-        asyncio.create_task(_supervised(name, worker, services), name=f"worker-{name}")
-        for name, worker in background_workers()
+        asyncio.create_task(_supervised(name, job), name=f"worker-{name}")
+        for name, job in jobs.items()
     ]

@@ -19,6 +19,8 @@ from callcenter.db.types import utcnow
 log = logging.getLogger(__name__)
 
 API_TOKEN_KEY = "api_token_sha256"
+# The dashboard's session cookie; the REST API and the softphone accept it too.
+SESSION_COOKIE = "cc_session"
 MAX_FAILED_LOGINS = 5
 FAILED_LOGIN_WINDOW = timedelta(minutes=15)
 

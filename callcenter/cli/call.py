@@ -9,13 +9,17 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import urlsplit
 
+import uvicorn
+
+from callcenter.api import Core, build_core, create_api
+from callcenter.calls.guardrails import GuardrailRefusal
+from callcenter.calls.outbound import InvalidNumber
+from callcenter.calls.records import load_call
 from callcenter.config import Settings, get_settings
 from callcenter.db.migrate import upgrade_to_head
 from callcenter.db.models import Call
-from callcenter.services import Services, build_services
-from callcenter.telephony.call_records import load_call
-from callcenter.telephony.guardrails import GuardrailRefusal
-from callcenter.telephony.outbound import InvalidNumber, place_call
+from callcenter.sim import callers as sim_callers
+from callcenter.sim.carrier import SimulatorCarrier
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     return asyncio.run(_main(args))
 
 
-def _listening(host: str, port: int) -> bool:
+def listening(host: str, port: int) -> bool:
     try:
         with socket.create_connection((host, port), timeout=1.0):
             return True
@@ -56,16 +60,13 @@ def _listening(host: str, port: int) -> bool:
         return False
 
 
-def _base_host_port(settings: Settings) -> tuple[str, int]:
+def base_host_port(settings: Settings) -> tuple[str, int]:
     parts = urlsplit(settings.public_base_url)
     return parts.hostname or "localhost", parts.port or (443 if parts.scheme == "https" else 80)
 
 
-def _configure_simulated_callee(args: argparse.Namespace, services: Services) -> None:
-    from callcenter.telephony.carriers import sim_callers
-    from callcenter.telephony.carriers.simulator import SimulatorCarrier
-
-    carrier = services.carrier
+def _configure_simulated_callee(args: argparse.Namespace, core: Core) -> None:
+    carrier = core.carrier
     if not isinstance(carrier, SimulatorCarrier):
         return
     if args.wav:
@@ -77,15 +78,11 @@ def _configure_simulated_callee(args: argparse.Namespace, services: Services) ->
 
 
 @asynccontextmanager
-async def _core_served_here(settings: Settings, services: Services) -> AsyncIterator[None]:
+async def core_served_here(settings: Settings, core: Core) -> AsyncIterator[None]:
     """Serve the core on PUBLIC_BASE_URL's port for as long as the block runs."""
-    import uvicorn
-
-    from callcenter.api import create_api
-
-    host, port = _base_host_port(settings)
+    host, port = base_host_port(settings)
     config = uvicorn.Config(
-        create_api(settings, services),
+        create_api(settings, core),
         host="127.0.0.1" if host == "localhost" else host,
         port=port,
         log_level="warning",
@@ -106,11 +103,9 @@ async def _core_served_here(settings: Settings, services: Services) -> AsyncIter
         await serving
 
 
-async def _wait_for_end(services: Services, call: Call, max_seconds: float) -> Call:
+async def _wait_for_end(core: Core, call: Call, max_seconds: float) -> Call:
     """Wait for the simulated call to end at the carrier, then for our record of its end."""
-    from callcenter.telephony.carriers.simulator import SimulatorCarrier
-
-    carrier = services.carrier
+    carrier = core.carrier
     assert call.id is not None
     if isinstance(carrier, SimulatorCarrier) and call.call_sid in carrier.calls:
         sim_call = carrier.calls[call.call_sid]
@@ -131,9 +126,9 @@ async def _wait_for_end(services: Services, call: Call, max_seconds: float) -> C
     return latest
 
 
-async def _place(args: argparse.Namespace, services: Services) -> tuple[int, Call | None]:
+async def _place(args: argparse.Namespace, core: Core) -> tuple[int, Call | None]:
     try:
-        call = await place_call(services=services, to=args.number, lead_id=args.lead_id)
+        call = await core.dialer.place_call(to=args.number, lead_id=args.lead_id)
     except InvalidNumber as exc:
         print(f"error: {exc}", file=sys.stderr)  # noqa: T201
         return 2, None
@@ -154,11 +149,11 @@ def _summary(call: Call) -> str:
 
 async def _main(args: argparse.Namespace) -> int:
     settings = get_settings()
-    services = build_services(settings)
-    _configure_simulated_callee(args, services)
+    core = build_core(settings)
+    _configure_simulated_callee(args, core)
     simulated = not settings.twilio_enabled
-    host, port = _base_host_port(settings)
-    serve_here = simulated and not args.no_wait and not _listening(host, port)
+    host, port = base_host_port(settings)
+    serve_here = simulated and not args.no_wait and not listening(host, port)
     if serve_here and host not in LOCAL_HOSTS:
         print(  # noqa: T201
             f"error: nothing answers at {settings.public_base_url}; start the app first",
@@ -167,20 +162,19 @@ async def _main(args: argparse.Namespace) -> int:
         return 1
     try:
         if serve_here:
-            async with _core_served_here(settings, services):
-                code, call = await _place(args, services)
+            async with core_served_here(settings, core):
+                code, call = await _place(args, core)
                 if call is not None:
-                    call = await _wait_for_end(services, call, args.max_seconds)
+                    call = await _wait_for_end(core, call, args.max_seconds)
         else:
             if settings.auto_migrate:
                 await asyncio.to_thread(upgrade_to_head, settings.database_url)
-            code, call = await _place(args, services)
+            code, call = await _place(args, core)
             if call is not None and simulated and not args.no_wait:
-                call = await _wait_for_end(services, call, args.max_seconds)
+                call = await _wait_for_end(core, call, args.max_seconds)
     finally:
-        aclose = getattr(services.carrier, "aclose", None)
-        if aclose is not None:
-            await aclose()
+        await core.carrier.aclose()
+        await core.life.aclose()
     if call is not None and call.ended_at is not None:
         print(_summary(call), file=sys.stderr)  # noqa: T201
     return code

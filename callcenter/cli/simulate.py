@@ -5,12 +5,13 @@ import asyncio
 import logging
 import sys
 
-from callcenter.callers.campaign import FIELDS, accuracy, run_persona_calls
-from callcenter.callers.personas import PERSONAS
+from callcenter.api import build_core
+from callcenter.cli.call import LOCAL_HOSTS, base_host_port, core_served_here, listening
 from callcenter.config import get_settings
 from callcenter.db.migrate import upgrade_to_head
-from callcenter.services import build_services
-from callcenter.telephony.carriers.simulator import SimulatorCarrier
+from callcenter.sim.carrier import SimulatorCarrier
+from callcenter.sim.persona_calls import FIELDS, accuracy, run_persona_calls
+from callcenter.sim.personas import PERSONAS
 
 
 def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
@@ -44,24 +45,22 @@ def _names(persona: str, count: int) -> list[str]:
 
 
 async def _main(args: argparse.Namespace) -> int:
-    from callcenter.cli.call import LOCAL_HOSTS, _base_host_port, _core_served_here, _listening
-
     settings = get_settings()
     if settings.twilio_enabled:
         print("error: simulate needs the simulated carrier (CARRIER=simulator)", file=sys.stderr)  # noqa: T201
         return 2
     names = _names(args.persona, args.count)
-    host, port = _base_host_port(settings)
-    if _listening(host, port):
+    host, port = base_host_port(settings)
+    if listening(host, port):
         if settings.auto_migrate:
             await asyncio.to_thread(upgrade_to_head, settings.database_url)
         results = await run_persona_calls(
             settings, names, interrupt=args.interrupt, timeout=args.timeout
         )
     elif host in LOCAL_HOSTS:
-        services = build_services(settings)
-        carrier = services.carrier if isinstance(services.carrier, SimulatorCarrier) else None
-        async with _core_served_here(settings, services):
+        core = build_core(settings)
+        carrier = core.carrier if isinstance(core.carrier, SimulatorCarrier) else None
+        async with core_served_here(settings, core):
             results = await run_persona_calls(
                 settings, names, interrupt=args.interrupt, timeout=args.timeout, carrier=carrier
             )

@@ -5,11 +5,13 @@ from pathlib import Path
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
 import callcenter.db.models  # noqa: F401
 from alembic import command
+from callcenter.db.session import make_engine
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,10 +30,6 @@ def upgrade_to_head(database_url: str) -> None:
 
 def is_at_head(database_url: str) -> bool:
     """True when the database's Alembic revision is the newest one shipped."""
-    from alembic.script import ScriptDirectory
-
-    from callcenter.db.session import make_engine
-
     head = ScriptDirectory.from_config(alembic_config(database_url)).get_current_head()
     engine = make_engine(database_url)
     try:

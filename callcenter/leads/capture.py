@@ -7,12 +7,14 @@ from typing import Any
 
 from sqlmodel import Session
 
+from callcenter.config import get_settings
 from callcenter.db.models import Lead
 from callcenter.db.repo import calls as calls_repo
+from callcenter.db.session import session_scope
 from callcenter.leads.normalize import FieldError, LeadFields, normalize_field
 from callcenter.leads.service import caller_id_phone, lead_for_call
 from callcenter.live.events import CallEvent
-from callcenter.live.hub import publish
+from callcenter.live.hub import LiveHub
 
 log = logging.getLogger(__name__)
 
@@ -23,8 +25,7 @@ TOOL_FIELDS = ("name", "email", "phone", "business_type", "need")
 class CaptureOutcome:
     """What to answer the model: `ok`, and a message naming any field to ask again.
 
-    `events` are the CallEvents for what was committed; they are already published when the
-    function ran on an event loop's thread, and must be published by the caller otherwise."""
+    `events` are the CallEvents for what was committed, for the caller to publish."""
 
     ok: bool
     message: str
@@ -33,15 +34,14 @@ class CaptureOutcome:
 
 
 def save_lead_details(
-    *, session: Session, call_id: int, arguments: dict[str, Any]
+    *, session: Session, call_id: int, arguments: dict[str, Any], region: str | None = None
 ) -> CaptureOutcome:
     """Merge the tool's fields into the call's lead (created on first use) and commit.
 
     Valid fields are saved even when another is invalid; each invalid email or phone is
-    answered back by name so the model asks the caller again."""
-    from callcenter.config import get_settings
-
-    region = get_settings().default_region
+    answered back by name so the model asks the caller again. Numbers without a country code
+    are read in `region` (DEFAULT_REGION when not given)."""
+    region = region or get_settings().default_region
     call = calls_repo.get_call(session=session, call_id=call_id)
     if call is None:
         return CaptureOutcome(ok=False, message=f"no call with id {call_id}; nothing saved")
@@ -69,25 +69,26 @@ def save_lead_details(
             data={"lead_id": lead.id, "changed": changed, **_lead_data(lead)},
         ),
     )
-    if _on_event_loop():
-        for event in events:
-            publish(event)
     message = _answer(valid, problems)
     log.info("call %s: lead %s saved fields %s", call_id, lead.id, sorted(valid))
     return CaptureOutcome(ok=not problems, message=message, lead_id=lead.id, events=events)
 
 
-async def capture_lead(*, call_id: int, arguments: dict[str, Any]) -> CaptureOutcome:
-    """`save_lead_details` in its own session off the event loop, events published on it."""
-    from callcenter.db.session import session_scope
+async def capture_lead(
+    *, call_id: int, arguments: dict[str, Any], hub: LiveHub, region: str | None = None
+) -> CaptureOutcome:
+    """`save_lead_details` in its own session off the event loop; its events are published
+    on `hub` once committed."""
 
     def _run() -> CaptureOutcome:
         with session_scope() as session:
-            return save_lead_details(session=session, call_id=call_id, arguments=arguments)
+            return save_lead_details(
+                session=session, call_id=call_id, arguments=arguments, region=region
+            )
 
     outcome = await asyncio.to_thread(_run)
     for event in outcome.events:
-        publish(event)
+        hub.publish(event)
     return outcome
 
 
@@ -105,11 +106,3 @@ def _answer(valid: dict[str, str], problems: list[FieldError]) -> str:
 
 def _lead_data(lead: Lead) -> dict[str, Any]:
     return {key: getattr(lead, key) for key in TOOL_FIELDS}
-
-
-def _on_event_loop() -> bool:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True

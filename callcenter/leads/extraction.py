@@ -2,43 +2,15 @@
 the offline rule-based extractor (default) and OpenAI structured outputs (with offline fallback)."""
 
 import logging
-from dataclasses import dataclass
-from typing import Protocol
 
+from callcenter import metrics
 from callcenter.config import Settings
-from callcenter.leads.normalize import LEAD_FIELDS, FieldError, LeadFields, normalize_field
+from callcenter.leads.extractor import Extractor, Turn, clean_fields
+from callcenter.leads.normalize import LeadFields
+from callcenter.leads.openai_extractor import OpenAIExtractor
+from callcenter.leads.rules import extract_raw
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class Turn:
-    """One utterance of the transcript: `role` is "caller" or "agent"."""
-
-    role: str
-    text: str
-
-
-class Extractor(Protocol):
-    name: str
-
-    async def extract(self, turns: list[Turn]) -> LeadFields:
-        """The lead fields the transcript states (latest value wins), normalised."""
-        ...
-
-
-def clean_fields(raw: dict[str, str | None], *, region: str) -> LeadFields:
-    """Normalise what an extractor found, dropping any field that does not validate."""
-    out: dict[str, str] = {}
-    for key in LEAD_FIELDS:
-        value = raw.get(key)
-        if not value or not value.strip():
-            continue
-        try:
-            out[key] = normalize_field(key, value, region=region)
-        except FieldError as exc:
-            log.info("extraction dropped %s: %s", key, exc.reason)
-    return LeadFields(**out)
 
 
 class OfflineExtractor:
@@ -53,8 +25,6 @@ class OfflineExtractor:
         return self.extract_sync(turns)
 
     def extract_sync(self, turns: list[Turn]) -> LeadFields:
-        from callcenter.leads.rules import extract_raw
-
         return clean_fields(extract_raw(turns), region=self._region)
 
 
@@ -70,8 +40,6 @@ class FallbackExtractor:
         try:
             return await self.primary.extract(turns)
         except Exception as exc:
-            from callcenter import metrics
-
             metrics.count_error(f"extraction_{self.primary.name}_failed")
             log.warning(
                 "%s extraction failed (%s); using %s",
@@ -87,6 +55,4 @@ def build_extractor(settings: Settings) -> Extractor:
     offline = OfflineExtractor(region=settings.default_region)
     if not settings.openai_api_key:
         return offline
-    from callcenter.leads.openai_extractor import OpenAIExtractor
-
     return FallbackExtractor(OpenAIExtractor(settings), offline)

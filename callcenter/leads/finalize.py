@@ -13,13 +13,15 @@ from callcenter.db.repo import calls as calls_repo
 from callcenter.db.repo import transcripts as transcripts_repo
 from callcenter.db.session import session_scope
 from callcenter.db.types import utcnow
-from callcenter.leads.extraction import Turn, build_extractor
+from callcenter.leads.extraction import build_extractor
+from callcenter.leads.extractor import Turn
 from callcenter.leads.normalize import LeadFields
 from callcenter.leads.service import caller_id_phone, lead_for_call
 from callcenter.live.events import CallEvent
-from callcenter.live.hub import publish
+from callcenter.live.hub import LiveHub
 from callcenter.notify.outbox import enqueue_email
 from callcenter.notify.render import Discussion, render_followup, render_team_notification
+from callcenter.notify.worker import wake as wake_outbox
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +41,14 @@ class FinalizeResult:
     emails_queued: int
 
 
-async def finalize_call(*, settings: Settings, call_id: int) -> FinalizeResult | None:
+async def finalize_call(
+    *, settings: Settings, call_id: int, hub: LiveHub | None = None
+) -> FinalizeResult | None:
     """Idempotent post-call step for an ended call: extract lead fields from the transcript
     (OpenAI with offline fallback, outside any transaction), then in ONE transaction merge/dedupe
     the lead, link it to the call, queue the emails in the outbox and set `call.finalized_at`.
-    A call whose `finalized_at` is set is left alone (None). Never raises: errors are logged."""
+    A call whose `finalized_at` is set is left alone (None). Never raises: errors are logged.
+    Live views on `hub` hear of the lead once it is committed."""
     try:
         snapshot = await asyncio.to_thread(_load, call_id)
         if snapshot is None:
@@ -57,8 +62,8 @@ async def finalize_call(*, settings: Settings, call_id: int) -> FinalizeResult |
     except Exception:
         log.exception("finalising call %s failed", call_id)
         return None
-    if result is not None and result.lead_id is not None:
-        publish(
+    if hub is not None and result is not None and result.lead_id is not None:
+        hub.publish(
             CallEvent(
                 kind="lead_updated",
                 call_id=call_id,
@@ -66,10 +71,21 @@ async def finalize_call(*, settings: Settings, call_id: int) -> FinalizeResult |
             )
         )
     if result is not None and result.emails_queued:
-        from callcenter.notify.worker import wake
-
-        wake()
+        wake_outbox()
     return result
+
+
+class LeadFinalizer:
+    """The after-call step that turns the conversation into the lead and its emails."""
+
+    name = "lead"
+
+    def __init__(self, *, settings: Settings, hub: LiveHub) -> None:
+        self.settings = settings
+        self.hub = hub
+
+    async def __call__(self, call_id: int) -> None:
+        await finalize_call(settings=self.settings, call_id=call_id, hub=self.hub)
 
 
 def _load(call_id: int) -> _Snapshot | None:

@@ -7,7 +7,7 @@ from openai import AsyncOpenAI
 from pydantic import BaseModel, Field
 
 from callcenter.config import Settings
-from callcenter.leads.extraction import Turn, clean_fields
+from callcenter.leads.extractor import Turn, clean_fields
 from callcenter.leads.normalize import LeadFields
 
 log = logging.getLogger(__name__)

@@ -4,7 +4,7 @@ telling what a bare answer is about; the latest value for a field wins, correcti
 import re
 from dataclasses import dataclass, field
 
-from callcenter.leads.extraction import Turn
+from callcenter.leads.extractor import Turn
 from callcenter.leads.normalize import TITLES
 from callcenter.leads.spoken import digit_runs, find_emails, tokens
 from callcenter.leads.vocab import (

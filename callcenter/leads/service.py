@@ -4,6 +4,7 @@ import logging
 
 from sqlmodel import Session
 
+from callcenter.config import get_settings
 from callcenter.db.models import Call, CallDirection, Lead, LeadNote, LeadStatus
 from callcenter.db.repo import leads as leads_repo
 from callcenter.db.types import utcnow
@@ -182,6 +183,4 @@ def _note(session: Session, lead: Lead, author: str, text: str) -> LeadNote:
 
 
 def _region() -> str:
-    from callcenter.config import get_settings
-
     return get_settings().default_region

@@ -83,16 +83,3 @@ class LiveHub:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-
-
-_hub = LiveHub()
-
-
-def get_hub() -> LiveHub:
-    """The process-wide hub."""
-    return _hub
-
-
-def publish(event: CallEvent) -> None:
-    """Publish on the process-wide hub."""
-    _hub.publish(event)

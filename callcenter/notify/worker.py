@@ -6,8 +6,8 @@ import threading
 from datetime import datetime
 
 from callcenter.db.types import utcnow
+from callcenter.notify.base import EmailSender
 from callcenter.notify.outbox import DEFAULT_POLICY, RetryPolicy, next_due_at, send_due_once
-from callcenter.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -42,21 +42,22 @@ def _wait_seconds(due: datetime | None) -> float:
     return min(IDLE_RECHECK_SECONDS, max(MIN_WAIT_SECONDS, seconds))
 
 
-async def run_outbox_worker(services: Services, *, policy: RetryPolicy = DEFAULT_POLICY) -> None:
-    """Send due emails for the life of the process through `services.email_sender`."""
+async def run_outbox_worker(
+    sender: EmailSender, *, sender_address: str, policy: RetryPolicy = DEFAULT_POLICY
+) -> None:
+    """Send due emails from `sender_address` for the life of the process through `sender`."""
     loop = asyncio.get_running_loop()
     event = asyncio.Event()
     waker = (loop, event)
     with _wakers_lock:
         _wakers.add(waker)
-    sender_address = services.settings.email_from
-    log.info("outbox worker started (sender: %s)", services.email_sender.name)
+    log.info("outbox worker started (sender: %s)", sender.name)
     try:
         while True:
             event.clear()
             try:
                 report = await send_due_once(
-                    sender=services.email_sender, sender_address=sender_address, policy=policy
+                    sender=sender, sender_address=sender_address, policy=policy
                 )
                 if report.claimed:
                     # A full batch may mean more are due: go round again at once.

@@ -1,20 +1,21 @@
 """Read routes for calls: history with filters, one call with its transcript, active calls."""
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
 
+from callcenter.calls.views import CallDetailView, CallView
 from callcenter.db.models import CallDirection, CallStatus
 from callcenter.db.repo import calls as calls_repo
 from callcenter.db.repo import transcripts
 from callcenter.rest.deps import ApiPrincipal, SessionDep
-from callcenter.rest.schemas import call_json, page_json, status_event_json, turn_json
+from callcenter.rest.schemas import ItemsOut, PageOut
 
 router = APIRouter(prefix="/api", tags=["calls"])
 
 
-@router.get("/calls")
+@router.get("/calls", response_model=PageOut[CallView])
 def list_calls(
     session: SessionDep,
     _auth: ApiPrincipal,
@@ -27,7 +28,7 @@ def list_calls(
     sort: Annotated[str, Query(pattern=r"^-?(started_at|duration|status|id)$")] = "-started_at",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
-) -> dict[str, Any]:
+) -> PageOut[CallView]:
     page = calls_repo.list_calls(
         session=session,
         status=status,
@@ -40,25 +41,23 @@ def list_calls(
         limit=limit,
         offset=offset,
     )
-    return page_json(page, call_json)
+    return PageOut.of(page, CallView.of)
 
 
-@router.get("/calls/{ref}")
-def get_call(ref: str, session: SessionDep, _auth: ApiPrincipal) -> dict[str, Any]:
+@router.get("/calls/{ref}", response_model=CallDetailView)
+def get_call(ref: str, session: SessionDep, _auth: ApiPrincipal) -> CallDetailView:
+    """A call by our id or its CallSid, with its transcript in spoken order."""
     call = calls_repo.find_call(session=session, ref=ref)
     if call is None or call.id is None:
         raise HTTPException(status_code=404, detail=f"no call with id {ref}")
-    body = call_json(call)
-    body["transcript"] = [
-        turn_json(t) for t in transcripts.list_turns(session=session, call_id=call.id)
-    ]
-    body["status_history"] = [
-        status_event_json(e)
-        for e in calls_repo.list_status_events(session=session, call_id=call.id)
-    ]
-    return body
+    return CallDetailView.of_parts(
+        call,
+        transcripts.list_turns(session=session, call_id=call.id),
+        calls_repo.list_status_events(session=session, call_id=call.id),
+    )
 
 
-@router.get("/active-calls")
-def active_calls(session: SessionDep, _auth: ApiPrincipal) -> dict[str, Any]:
-    return {"items": [call_json(c) for c in calls_repo.list_active_calls(session=session)]}
+@router.get("/active-calls", response_model=ItemsOut[CallView])
+def active_calls(session: SessionDep, _auth: ApiPrincipal) -> ItemsOut[CallView]:
+    """Every call in progress (queued, ringing or in-progress)."""
+    return ItemsOut(items=[CallView.of(c) for c in calls_repo.list_active_calls(session=session)])

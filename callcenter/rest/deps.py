@@ -1,4 +1,4 @@
-"""FastAPI dependencies as `Annotated` aliases: database session, settings, services, auth."""
+"""FastAPI dependencies for the REST routes, as `Annotated` aliases: database, settings, auth."""
 
 from typing import Annotated
 
@@ -9,21 +9,12 @@ from sqlmodel import Session
 from callcenter.accounts import service as accounts
 from callcenter.config import Settings, get_settings
 from callcenter.db.session import get_db
-from callcenter.services import Services
 
 SessionDep = Annotated[Session, Depends(get_db)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
-SESSION_COOKIE = "cc_session"
+SESSION_COOKIE = accounts.SESSION_COOKIE
 _bearer = HTTPBearer(auto_error=False)
-
-
-def get_services(request: Request) -> Services:
-    services: Services = request.app.state.services
-    return services
-
-
-ServicesDep = Annotated[Services, Depends(get_services)]
 
 
 def require_api_auth(

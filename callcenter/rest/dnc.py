@@ -1,14 +1,14 @@
 """The do-not-call list over REST: list, add and remove numbers (API token or dashboard login)."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Response, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from callcenter.db.models import DoNotCall
+from callcenter.calls.views import IsoTime
 from callcenter.db.repo import dnc as dnc_repo
 from callcenter.rest.deps import ApiPrincipal, SessionDep, SettingsDep
-from callcenter.rest.schemas import page_json
+from callcenter.rest.schemas import PageOut
 
 router = APIRouter(prefix="/api", tags=["do-not-call"])
 
@@ -18,14 +18,16 @@ class DoNotCallIn(BaseModel):
     reason: str | None = Field(default=None, max_length=300)
 
 
-def dnc_json(row: DoNotCall) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "number": row.number,
-        "reason": row.reason,
-        "source": row.source,
-        "created_at": row.created_at.isoformat(),
-    }
+class DoNotCallOut(BaseModel):
+    """One number on the do-not-call list."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    number: str
+    reason: str | None
+    source: str
+    created_at: IsoTime
 
 
 def _normalize(raw: str, region: str) -> str:
@@ -35,26 +37,26 @@ def _normalize(raw: str, region: str) -> str:
         raise HTTPException(status_code=422, detail=f"number: {exc}") from None
 
 
-@router.get("/do-not-call")
+@router.get("/do-not-call", response_model=PageOut[DoNotCallOut])
 def list_do_not_call(
     session: SessionDep,
     _auth: ApiPrincipal,
     q: Annotated[str | None, Query(max_length=40)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
-) -> dict[str, Any]:
+) -> PageOut[DoNotCallOut]:
     page = dnc_repo.list_entries(session=session, q=q, limit=limit, offset=offset)
-    return page_json(page, dnc_json)
+    return PageOut.of(page, DoNotCallOut.model_validate)
 
 
-@router.post("/do-not-call", status_code=status.HTTP_201_CREATED)
+@router.post("/do-not-call", status_code=status.HTTP_201_CREATED, response_model=DoNotCallOut)
 def add_do_not_call(
     body: DoNotCallIn,
     response: Response,
     session: SessionDep,
     settings: SettingsDep,
     principal: ApiPrincipal,
-) -> dict[str, Any]:
+) -> DoNotCallOut:
     """201 with the entry; 200 when the number was already listed."""
     number = _normalize(body.number, settings.caller_id_region)
     source = "dashboard" if principal.startswith("user:") else "api"
@@ -63,7 +65,7 @@ def add_do_not_call(
     )
     if not created:
         response.status_code = status.HTTP_200_OK
-    return dnc_json(row)
+    return DoNotCallOut.model_validate(row)
 
 
 @router.delete("/do-not-call/{number}", status_code=status.HTTP_204_NO_CONTENT)

@@ -1,13 +1,14 @@
 """Liveness and readiness: is the process up, and can it reach what it depends on."""
 
-from typing import Any
+from typing import Literal
 
-from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+import redis
+from fastapi import APIRouter, Response
+from pydantic import BaseModel
 from sqlalchemy import text
 
+from callcenter.app_state import AppSettingsDep
 from callcenter.db.session import get_engine
-from callcenter.rest.deps import ServicesDep
 
 router = APIRouter(prefix="/api", tags=["health"])
 
@@ -22,8 +23,6 @@ def _database_state() -> str:
 
 
 def _redis_state(url: str) -> str:
-    import redis
-
     client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
     try:
         client.ping()
@@ -40,17 +39,33 @@ def live() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/health")
-def health(services: ServicesDep) -> JSONResponse:
+class HealthOut(BaseModel):
+    """Readiness: each dependency "ok" or "down: <why>", and the mode of each service."""
+
+    status: Literal["ok", "degraded"]
+    database: str
+    redis: str | None = None
+    down: list[str]
+    modes: dict[str, str]
+
+
+@router.get(
+    "/health",
+    response_model=HealthOut,
+    response_model_exclude_none=True,
+    responses={503: {"model": HealthOut, "description": "a dependency is down"}},
+)
+def health(settings: AppSettingsDep, response: Response) -> HealthOut:
     """Readiness: 200 when every dependency answers, else 503 naming what is down."""
-    settings = services.settings
-    checks: dict[str, Any] = {"database": _database_state()}
+    checks = {"database": _database_state()}
     if settings.redis_url:
         checks["redis"] = _redis_state(settings.redis_url)
-    body: dict[str, Any] = {
-        "status": "ok" if all(v == "ok" for v in checks.values()) else "degraded",
+    down = sorted(name for name, state in checks.items() if state != "ok")
+    if down:
+        response.status_code = 503
+    return HealthOut(
+        status="degraded" if down else "ok",
+        down=down,
+        modes=settings.service_modes(),
         **checks,
-        "down": sorted(name for name, state in checks.items() if state != "ok"),
-        "modes": settings.service_modes(),
-    }
-    return JSONResponse(body, status_code=200 if body["status"] == "ok" else 503)
+    )

@@ -4,19 +4,20 @@ import csv
 import io
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, status
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from callcenter.calls.views import CallView
 from callcenter.db.models import LeadStatus
 from callcenter.db.repo import leads as leads_repo
 from callcenter.db.session import session_scope
 from callcenter.leads import service as leads_service
 from callcenter.leads.normalize import FieldError
 from callcenter.rest.deps import ApiPrincipal, SessionDep
-from callcenter.rest.schemas import call_json, lead_json, note_json, page_json
+from callcenter.rest.schemas import LeadDetailOut, LeadOut, NoteOut, PageOut
 
 router = APIRouter(prefix="/api", tags=["leads"])
 
@@ -62,7 +63,7 @@ def _field_error(exc: FieldError) -> HTTPException:
     return HTTPException(status_code=422, detail=f"{exc.field}: {exc.reason}")
 
 
-@router.get("/leads")
+@router.get("/leads", response_model=PageOut[LeadOut])
 def list_leads(
     session: SessionDep,
     _auth: ApiPrincipal,
@@ -72,11 +73,11 @@ def list_leads(
     until: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
-) -> dict[str, Any]:
+) -> PageOut[LeadOut]:
     page = leads_repo.list_leads(
         session=session, status=status, q=q, since=since, until=until, limit=limit, offset=offset
     )
-    return page_json(page, lead_json)
+    return PageOut.of(page, LeadOut.model_validate)
 
 
 @router.get("/leads.csv", response_class=StreamingResponse)
@@ -98,7 +99,7 @@ def export_leads(
             for lead in leads_repo.iter_leads(
                 session=session, status=status, q=q, since=since, until=until
             ):
-                body = lead_json(lead)
+                body = LeadOut.model_validate(lead).model_dump(mode="json")
                 writer.writerow([_csv_cell(body.get(c)) for c in CSV_COLUMNS])
                 if buffer.tell() > 64_000:
                     yield buffer.getvalue()
@@ -126,23 +127,27 @@ def _is_phone(text: str) -> bool:
     return text.startswith("+") and text[1:].isdigit()
 
 
-@router.get("/leads/{lead_id}")
-def get_lead(lead_id: int, session: SessionDep, _auth: ApiPrincipal) -> dict[str, Any]:
+@router.get("/leads/{lead_id}", response_model=LeadDetailOut)
+def get_lead(lead_id: int, session: SessionDep, _auth: ApiPrincipal) -> LeadDetailOut:
     lead = leads_repo.get_lead(session=session, lead_id=lead_id)
     if lead is None:
         raise HTTPException(status_code=404, detail=f"no lead with id {lead_id}")
-    body = lead_json(lead)
-    body["notes"] = [note_json(n) for n in leads_repo.list_notes(session=session, lead_id=lead_id)]
-    body["calls"] = [
-        call_json(c) for c in leads_repo.list_lead_calls(session=session, lead_id=lead_id)
-    ]
-    return body
+    return LeadDetailOut(
+        **LeadOut.model_validate(lead).model_dump(),
+        notes=[
+            NoteOut.model_validate(n)
+            for n in leads_repo.list_notes(session=session, lead_id=lead_id)
+        ],
+        calls=[
+            CallView.of(c) for c in leads_repo.list_lead_calls(session=session, lead_id=lead_id)
+        ],
+    )
 
 
-@router.patch("/leads/{lead_id}")
+@router.patch("/leads/{lead_id}", response_model=LeadOut)
 def patch_lead(
     lead_id: int, patch: LeadPatch, session: SessionDep, principal: ApiPrincipal
-) -> dict[str, Any]:
+) -> LeadOut:
     """Change a lead's status and fields; 422 names the field that is invalid."""
     changes = patch.model_dump(exclude_unset=True)
     if "status" in changes and changes["status"] is None:
@@ -155,13 +160,11 @@ def patch_lead(
         raise HTTPException(status_code=404, detail=str(exc)) from None
     except FieldError as exc:
         raise _field_error(exc) from None
-    return lead_json(lead)
+    return LeadOut.model_validate(lead)
 
 
-@router.post("/leads/{lead_id}/notes", status_code=status.HTTP_201_CREATED)
-def add_note(
-    lead_id: int, note: NoteIn, session: SessionDep, principal: ApiPrincipal
-) -> dict[str, Any]:
+@router.post("/leads/{lead_id}/notes", status_code=status.HTTP_201_CREATED, response_model=NoteOut)
+def add_note(lead_id: int, note: NoteIn, session: SessionDep, principal: ApiPrincipal) -> NoteOut:
     """Append a note; its author is the signed-in user, or "api" for the API token."""
     try:
         created = leads_service.add_note(
@@ -171,4 +174,4 @@ def add_note(
         raise HTTPException(status_code=404, detail=str(exc)) from None
     except FieldError as exc:
         raise _field_error(exc) from None
-    return note_json(created)
+    return NoteOut.model_validate(created)

@@ -1,17 +1,17 @@
 """`POST /api/outbound-call`: a manager (or an integration) asks the system to phone someone."""
 
 import asyncio
-from typing import Any
 
 from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, Field
 
+from callcenter.app_state import DialerDep
+from callcenter.calls.guardrails import GuardrailRefusal
+from callcenter.calls.outbound import InvalidNumber
+from callcenter.calls.views import CallView
 from callcenter.db.repo import leads as leads_repo
 from callcenter.db.session import session_scope
-from callcenter.rest.deps import ApiPrincipal, ServicesDep
-from callcenter.rest.schemas import call_json
-from callcenter.telephony.guardrails import GuardrailRefusal
-from callcenter.telephony.outbound import InvalidNumber, place_call
+from callcenter.rest.deps import ApiPrincipal
 
 router = APIRouter(prefix="/api", tags=["calls"])
 
@@ -26,17 +26,17 @@ class OutboundCallRequest(BaseModel):
     lead_id: int | None = None
 
 
-@router.post("/outbound-call", status_code=201)
+@router.post("/outbound-call", status_code=201, response_model=CallView)
 async def outbound_call(
-    body: OutboundCallRequest, services: ServicesDep, _auth: ApiPrincipal
-) -> dict[str, Any]:
+    body: OutboundCallRequest, dialer: DialerDep, _auth: ApiPrincipal
+) -> CallView:
     """Dial `to`; a carrier failure still answers 201 with the call `failed` and its reason."""
     if body.lead_id is not None and not await asyncio.to_thread(_lead_exists, body.lead_id):
         raise HTTPException(status_code=422, detail=f"lead_id: no lead with id {body.lead_id}")
     try:
-        call = await place_call(services=services, to=body.to, lead_id=body.lead_id)
+        call = await dialer.place_call(to=body.to, lead_id=body.lead_id)
     except InvalidNumber as exc:
         raise HTTPException(status_code=422, detail=str(exc)) from None
     except GuardrailRefusal as exc:
         raise HTTPException(status_code=exc.status_code, detail=exc.detail) from None
-    return call_json(call)
+    return CallView.of(call)

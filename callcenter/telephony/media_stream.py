@@ -6,14 +6,15 @@ import logging
 from fastapi import APIRouter, WebSocket
 
 from callcenter import metrics
+from callcenter.app_state import app_settings, call_life, connector
+from callcenter.calls import records
+from callcenter.calls.life import CallLife
 from callcenter.db.models import EndReason
-from callcenter.services import Services
-from callcenter.telephony import call_records
-from callcenter.telephony.lifecycle import end_and_publish, finalize_ended_call, publish_call
 from callcenter.telephony.protocol import ProtocolError, StartMessage, parse_inbound
 from callcenter.telephony.signature import handshake_is_valid
 from callcenter.telephony.socket_stream import SocketMediaStream, receive_text
 from callcenter.telephony.twiml import PARAM_CALL_ID
+from callcenter.voice.connector import CallConnector
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +54,7 @@ def _call_id_param(start: StartMessage) -> int | None:
 @router.websocket("/media-stream")
 async def media_stream(websocket: WebSocket) -> None:
     """Check the handshake signature before accepting, then bridge the call until it ends."""
-    services: Services = websocket.app.state.services
-    if not handshake_is_valid(websocket, services.settings):
+    if not handshake_is_valid(websocket, app_settings(websocket)):
         log.warning("rejected media-stream handshake: invalid or missing X-Twilio-Signature")
         metrics.count_error("bad_signature")
         await websocket.close(code=POLICY_VIOLATION)  # before accept: the client gets a 403
@@ -66,7 +66,7 @@ async def media_stream(websocket: WebSocket) -> None:
         return
     extra = {"call_sid": start.start.call_sid, "stream_sid": start.stream_sid}
     update = await asyncio.to_thread(
-        call_records.record_stream_start,
+        records.record_stream_start,
         call_id=_call_id_param(start),
         call_sid=start.start.call_sid,
         stream_sid=start.stream_sid,
@@ -77,21 +77,20 @@ async def media_stream(websocket: WebSocket) -> None:
         return
     call = update.call
     assert call.id is not None
+    life = call_life(websocket)
     if update.change.changed:
-        publish_call(services.hub, "call_updated", call)
+        life.announce("call_updated", call)
     stream = SocketMediaStream(websocket, start, call_id=call.id)
-    await _bridge(stream, services)
+    await _bridge(stream, life, connector(websocket))
 
 
-async def _bridge(stream: SocketMediaStream, services: Services) -> None:
-    from callcenter.voice.bridge import run_call_bridge
-
+async def _bridge(stream: SocketMediaStream, life: CallLife, bridges: CallConnector) -> None:
     call_id = stream.call_id
     extra = {"call_sid": stream.call_sid, "stream_sid": stream.stream_sid, "call_id": call_id}
     log.info("media stream started for call %s", call_id, extra=extra)
     end_reason = EndReason.caller_hung_up
     try:
-        await run_call_bridge(stream, services)
+        await bridges.run(stream)
     except asyncio.CancelledError:
         end_reason = EndReason.shutdown
         raise
@@ -101,7 +100,6 @@ async def _bridge(stream: SocketMediaStream, services: Services) -> None:
     finally:
         if stream.bad_frames:
             log.warning("stream ended after %d bad frames", stream.bad_frames, extra=extra)
-        # The end is recorded before the socket closes; the slower post-call work comes after.
-        await end_and_publish(services, call_id, end_reason=end_reason)
+        # The end is recorded before the socket closes; the after-call work runs on its own.
+        await life.media_finished(call_id, reason=end_reason)
         await stream.close()
-        await finalize_ended_call(services, call_id)

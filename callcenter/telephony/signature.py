@@ -8,8 +8,8 @@ from starlette.datastructures import FormData
 from twilio.request_validator import SIGNATURE_HEADER, RequestValidator
 
 from callcenter import metrics
+from callcenter.app_state import app_settings
 from callcenter.config import Settings
-from callcenter.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +36,7 @@ def is_valid(settings: Settings, url: str, params: object, signature: str | None
 
 async def verify_twilio_signature(request: Request) -> FormData:
     """FastAPI dependency: the request's form, once its signature is proven (403 otherwise)."""
-    services: Services = request.app.state.services
-    settings = services.settings
+    settings = app_settings(request)
     form = await request.form()
     url = webhook_url(settings, request.url.path, request.url.query)
     if not is_valid(settings, url, form, request.headers.get(SIGNATURE_HEADER)):

@@ -1,4 +1,4 @@
-"""`SocketMediaStream`: a Twilio media stream over a live WebSocket, as the bridge consumes it."""
+"""`SocketMediaStream`: a Twilio media stream over a live WebSocket, as a `PhoneLine`."""
 
 import asyncio
 import logging
@@ -7,17 +7,9 @@ from collections.abc import AsyncIterator
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from callcenter import metrics
-from callcenter.telephony.protocol import (
-    ConnectedMessage,
-    ProtocolError,
-    StartMessage,
-    StopMessage,
-    clear_frame,
-    mark_frame,
-    media_frame,
-    parse_inbound,
-)
-from callcenter.telephony.stream import StreamMessage
+from callcenter.telephony import serializer
+from callcenter.telephony.protocol import ProtocolError, StartMessage
+from callcenter.voice.line import HangUp, LineMessage
 
 log = logging.getLogger(__name__)
 
@@ -67,19 +59,19 @@ class SocketMediaStream:
             "bad media-stream frame #%d: %s", self.bad_frames, error.reason, extra=self._log_extra
         )
 
-    async def incoming(self) -> AsyncIterator[StreamMessage]:
+    async def incoming(self) -> AsyncIterator[LineMessage]:
         while not self.stopped:
             raw = await receive_text(self._ws)
             if raw is None:
                 self.closed = True
                 return
-            message = parse_inbound(raw)
+            message = serializer.decode(raw)
+            if message is None:
+                continue  # a repeat of the handshake messages carries nothing new
             if isinstance(message, ProtocolError):
                 self.count_bad_frame(message)
                 continue
-            if isinstance(message, ConnectedMessage | StartMessage):
-                continue  # a repeat of the handshake messages carries nothing new
-            if isinstance(message, StopMessage):
+            if isinstance(message, HangUp):
                 self.stopped = True
             yield message
 
@@ -93,13 +85,13 @@ class SocketMediaStream:
                 self.closed = True
 
     async def send_media(self, payload: str) -> None:
-        await self._send(media_frame(self.stream_sid, payload))
+        await self._send(serializer.encode_media(self.stream_sid, payload))
 
     async def send_mark(self, name: str) -> None:
-        await self._send(mark_frame(self.stream_sid, name))
+        await self._send(serializer.encode_mark(self.stream_sid, name))
 
     async def send_clear(self) -> None:
-        await self._send(clear_frame(self.stream_sid))
+        await self._send(serializer.encode_clear(self.stream_sid))
 
     async def close(self) -> None:
         """Close our side of the socket (the call itself is ended through the carrier)."""

@@ -1,8 +1,10 @@
-"""The core app this dashboard process mounts, so UI handlers can reach its `Services`."""
+"""The core app this dashboard process mounts, and typed access to the parts pages use."""
 
 from fastapi import FastAPI
 
-from callcenter.services import Services
+from callcenter.calls.life import CallLife
+from callcenter.calls.outbound import OutboundDialer
+from callcenter.live.hub import LiveHub
 
 _core: FastAPI | None = None
 
@@ -19,7 +21,19 @@ def core() -> FastAPI:
     return _core
 
 
-def services() -> Services:
-    """The carrier, voice engine, hub and active bridges of this process."""
-    found: Services = core().state.services
+def hub() -> LiveHub:
+    """Where this process publishes what happens on calls."""
+    found: LiveHub = core().state.hub
+    return found
+
+
+def call_life() -> CallLife:
+    """Ends calls (the Live page's *End call*)."""
+    found: CallLife = core().state.life
+    return found
+
+
+def dialer() -> OutboundDialer:
+    """Places outbound calls (the make-call form)."""
+    found: OutboundDialer = core().state.dialer
     return found

@@ -7,13 +7,14 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel
 
+from callcenter.app_state import HubDep
 from callcenter.db.models import CallDirection, CallStatus
 from callcenter.db.repo import calls as calls_repo
 from callcenter.db.repo import transcripts as transcripts_repo
 from callcenter.db.session import session_scope
 from callcenter.db.types import utcnow
 from callcenter.live.events import CallEvent
-from callcenter.rest.deps import ApiPrincipal, ServicesDep
+from callcenter.rest.deps import ApiPrincipal
 
 router = APIRouter(prefix="/api/test", tags=["test"])
 
@@ -26,12 +27,12 @@ class TurnIn(BaseModel):
 
 
 @router.post("/live-turn")
-async def live_turn(body: TurnIn, services: ServicesDep, _who: ApiPrincipal) -> dict[str, Any]:
+async def live_turn(body: TurnIn, hub: HubDep, _who: ApiPrincipal) -> dict[str, Any]:
     """Commit a transcript turn (and its call, when new), then publish it as the bridge does.
     Returns the wall-clock commit time so a test can measure commit → DOM latency."""
     call_id, events, committed_ms = await asyncio.to_thread(_commit, body)
     for event in events:
-        services.hub.publish(event)  # on the event loop, like every publisher
+        hub.publish(event)  # on the event loop, like every publisher
     return {"call_id": call_id, "committed_ms": committed_ms}
 
 

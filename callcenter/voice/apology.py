@@ -6,8 +6,7 @@ import contextlib
 from functools import lru_cache
 from pathlib import Path
 
-from callcenter.telephony.protocol import MULAW_BYTES_PER_MS
-from callcenter.telephony.stream import MediaStream
+from callcenter.voice.line import MULAW_BYTES_PER_MS, PhoneLine
 from callcenter.voice.playback import Playback, b64_len
 
 APOLOGY_PATH = Path(__file__).resolve().parents[2] / "assets" / "audio" / "apology.ulaw"
@@ -32,7 +31,7 @@ def apology_seconds() -> float:
     return total / MULAW_BYTES_PER_MS / 1000
 
 
-async def play_apology(stream: MediaStream, playback: Playback, played_out: asyncio.Event) -> None:
+async def play_apology(stream: PhoneLine, playback: Playback, played_out: asyncio.Event) -> None:
     """Queue the apology after whatever is already playing (marks as for agent audio) and wait,
     bounded, until the caller has heard it."""
     for chunk in apology_chunks():

@@ -1,4 +1,4 @@
-"""`CallBridge`: joins one Twilio media stream to one voice session, for the whole call."""
+"""`CallBridge`: joins one call's phone line to one voice session, for the whole call."""
 
 import asyncio
 import contextlib
@@ -8,18 +8,19 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from callcenter import metrics
+from callcenter.calls.carrier import Carrier
+from callcenter.calls.life import CallLife
+from callcenter.calls.registry import LiveCallSnapshot
+from callcenter.config import Settings
 from callcenter.db.models import EndReason
 from callcenter.db.types import utcnow
-from callcenter.services import Services
-from callcenter.telephony.protocol import DtmfMessage, MarkMessage, MediaMessage, StopMessage
-from callcenter.telephony.stream import MediaStream
+from callcenter.live.hub import LiveHub
 from callcenter.voice import instructions, realtime_events
 from callcenter.voice.bridge_endings import PLAYOUT_TIMEOUT, BridgeEndings
 from callcenter.voice.bridge_state import BridgeState, audio_origin, spoken_at
-from callcenter.voice.bridge_tools import BridgeTools
 from callcenter.voice.call_context import load_session_config
+from callcenter.voice.line import CallerAudio, Digit, HangUp, MarkPlayed, PhoneLine
 from callcenter.voice.playback import b64_len
-from callcenter.voice.providers.unavailable import UnavailableVoiceSession
 from callcenter.voice.session import (
     AgentAudio,
     AgentTranscript,
@@ -37,6 +38,7 @@ from callcenter.voice.session import (
     VoiceError,
     VoiceSession,
 )
+from callcenter.voice.tools.base import ToolCallContext, ToolRegistry, ToolResult
 from callcenter.voice.transcript_writer import TranscriptWriter
 from callcenter.voice.turns import TurnTracker
 
@@ -47,42 +49,45 @@ class CallBridge(BridgeEndings):
     """Caller audio → voice engine, agent audio → caller, transcripts → database, under one
     `TaskGroup`; whichever side ends first ends the call for both."""
 
-    def __init__(self, stream: MediaStream, services: Services, voice: VoiceSession) -> None:
+    def __init__(
+        self,
+        stream: PhoneLine,
+        voice: VoiceSession,
+        *,
+        settings: Settings,
+        carrier: Carrier,
+        life: CallLife,
+        hub: LiveHub,
+        tools: ToolRegistry,
+    ) -> None:
         self.stream = stream
-        self.services = services
         self.voice = voice
-        self.settings = services.settings
+        self.settings = settings
+        self.carrier = carrier
+        self.life = life
+        self.tools = tools
         self.state = BridgeState(
             call_id=stream.call_id, call_sid=stream.call_sid, stream_sid=stream.stream_sid
         )
         self.state.first_audio_from = time.monotonic()  # the greeting's clock: the call start
         self.config = SessionConfig(instructions="")
-        self.writer = TranscriptWriter(services.hub)
+        self.writer = TranscriptWriter(hub)
         self.turns = TurnTracker(
-            call_id=stream.call_id,
-            writer=self.writer,
-            hub=services.hub,
-            playback=self.state.playback,
+            call_id=stream.call_id, writer=self.writer, hub=hub, playback=self.state.playback
         )
         self._done = asyncio.Event()
         self._played_out = asyncio.Event()
         self._played_out.set()
         self._ending: asyncio.Task[None] | None = None
         self._log = {"call_sid": stream.call_sid, "stream_sid": stream.stream_sid}
-        self.tools = BridgeTools(
-            call_id=stream.call_id,
-            services=services,
-            voice=voice,
-            request_response=self._request_response,
-            end_call=self._end_with,
-        )
+        self._tool_context = ToolCallContext(call_id=stream.call_id, settings=settings, hub=hub)
         self._handlers: dict[type, Callable[[Any], Awaitable[None]]] = {
             AgentAudio: self._on_agent_audio,
             AgentTranscript: self._on_agent_transcript,
             CallerSpeechStarted: self._on_speech_started,
             CallerSpeechStopped: self._on_speech_stopped,
             CallerTranscript: self._on_caller_transcript,
-            ToolCall: self.tools.handle,
+            ToolCall: self._on_tool_call,
             ResponseStarted: self._on_response_started,
             ResponseDone: self._on_response_done,
             CallerIdle: self._on_idle,
@@ -96,7 +101,7 @@ class CallBridge(BridgeEndings):
     async def run(self) -> None:
         self.writer.start()
         try:
-            self.config = await load_session_config(self.settings, self.stream)
+            self.config = await load_session_config(self.settings, self.stream, self.tools)
             try:
                 await self.voice.start(self.config)
             except VoiceConnectError as exc:
@@ -124,16 +129,33 @@ class CallBridge(BridgeEndings):
             if self._ending is not None:
                 self._ending.cancel()
 
-    async def end(self, reason: str = EndReason.ended_by_user) -> None:
+    # --- a `LiveCall` in the registry ---------------------------------------------------
+
+    @property
+    def call_id(self) -> int:
+        return self.state.call_id
+
+    async def end(self, reason: EndReason = EndReason.ended_by_user) -> None:
         """End the call now from outside (the dashboard): hang up and stop the bridge."""
         self._start_ending(self._hang_up(EndReason(reason), wait_for_playout=False))
         if self._ending is not None:
             await asyncio.shield(self._ending)
 
-    async def wind_up(self, reason: str = EndReason.shutdown) -> None:
+    async def wind_up(self, reason: EndReason = EndReason.shutdown) -> None:
         """End the call gracefully from outside (shutdown): the agent finishes its sentence,
         says goodbye, then the call ends with `reason` (bounded by the watchdog)."""
         await self._wind_up(EndReason(reason))
+
+    def snapshot(self) -> LiveCallSnapshot:
+        state = self.state
+        return LiveCallSnapshot(
+            call_id=state.call_id,
+            call_sid=state.call_sid,
+            frames_in=state.frames_in,
+            frames_out=state.frames_out,
+            agent_speaking=self.turns.speaking == "agent",
+            ending=self._ending_started,
+        )
 
     # --- caller side ---------------------------------------------------------------------
 
@@ -142,16 +164,16 @@ class CallBridge(BridgeEndings):
         send_audio = self.voice.send_audio
         try:
             async for message in self.stream.incoming():
-                if isinstance(message, MediaMessage):
+                if isinstance(message, CallerAudio):
                     state.frames_in += 1
                     if state.audio_origin is None:
-                        state.audio_origin = audio_origin(message.media.timestamp)
-                    await send_audio(message.media.payload)
-                elif isinstance(message, MarkMessage):
-                    self._on_mark(message.mark.name)
-                elif isinstance(message, DtmfMessage):
-                    await self._on_dtmf(message.dtmf.digit)
-                elif isinstance(message, StopMessage):
+                        state.audio_origin = audio_origin(message.position_ms)
+                    await send_audio(message.payload)
+                elif isinstance(message, MarkPlayed):
+                    self._on_mark(message.name)
+                elif isinstance(message, Digit):
+                    await self._on_dtmf(message.digit)
+                elif isinstance(message, HangUp):
                     break
         finally:
             self._finish()
@@ -215,6 +237,23 @@ class CallBridge(BridgeEndings):
         await self.stream.send_media(event.payload)
         await self.stream.send_mark(name)
         state.frames_out += 1
+
+    async def _on_tool_call(self, event: ToolCall) -> None:
+        """Run the tool from the registry, answer the model, then go on talking or end the
+        call as the tool asks (after the agent's last words have played)."""
+        tool = self.tools.get(event.name)
+        if tool is None:
+            result = ToolResult(ok=False, message=f"Unknown tool {event.name}.")
+        else:
+            result = await tool.run(self._tool_context, event.arguments)
+        await self.voice.send_tool_result(event.call_id, result.output())
+        ending = result.ending
+        if ending is None:
+            await self._request_response()
+        else:
+            self._end_with(
+                ending.reason, transfer_to=ending.transfer_to, do_not_call=ending.do_not_call
+            )
 
     async def _on_agent_transcript(self, event: AgentTranscript) -> None:
         self.turns.agent_text(
@@ -314,18 +353,3 @@ class CallBridge(BridgeEndings):
             self._played_out.set()
             if self.turns.speaking == "agent":
                 self.turns.set_speaking(None)
-
-
-async def run_call_bridge(stream: MediaStream, services: Services) -> None:
-    """Bridge one started media stream until the call ends; registered while it runs."""
-    voice: VoiceSession
-    try:
-        voice = services.voice_factory()
-    except VoiceConnectError as exc:
-        voice = UnavailableVoiceSession(str(exc))
-    bridge = CallBridge(stream, services, voice)
-    services.active_bridges[stream.call_id] = bridge
-    try:
-        await bridge.run()
-    finally:
-        services.active_bridges.pop(stream.call_id, None)

@@ -7,15 +7,15 @@ import time
 from collections.abc import Coroutine
 from typing import Any
 
+from callcenter.calls.carrier import Carrier
+from callcenter.calls.life import CallLife
 from callcenter.config import Settings
 from callcenter.db.models import EndReason
-from callcenter.services import Services
-from callcenter.telephony.stream import MediaStream
 from callcenter.voice import instructions
 from callcenter.voice.apology import play_apology
 from callcenter.voice.bridge_state import BridgeState
-from callcenter.voice.call_end import record_end
 from callcenter.voice.do_not_call import list_caller as do_not_call_list
+from callcenter.voice.line import PhoneLine
 from callcenter.voice.session import SessionConfig, VoiceSession
 from callcenter.voice.turns import TurnTracker
 
@@ -31,9 +31,10 @@ class BridgeEndings:
     and `_played_out` straight off the bridge, with no extra indirection per frame."""
 
     state: BridgeState
-    stream: MediaStream
-    services: Services
+    stream: PhoneLine
     settings: Settings
+    carrier: Carrier
+    life: CallLife
     voice: VoiceSession
     config: SessionConfig
     turns: TurnTracker
@@ -76,7 +77,7 @@ class BridgeEndings:
         transfer_to: str | None = None,
         do_not_call: bool = False,
     ) -> None:
-        state, carrier = self.state, self.services.carrier
+        state, carrier = self.state, self.carrier
         if do_not_call:
             # Listed before the line closes (in a worker thread, while the goodbye plays on).
             await do_not_call_list(self.config.caller_number, call_sid=state.call_sid)
@@ -96,7 +97,11 @@ class BridgeEndings:
                 reason = EndReason.transferred
         state.end_reason = reason
         # Recorded before the hang-up: the carrier ending the stream must not win the race.
-        await record_end(self.services, state.call_id, reason)
+        # The after-call work waits until this bridge has finished writing the transcript.
+        try:
+            await self.life.end(state.call_id, reason=reason)
+        except Exception:
+            log.exception("could not record the end of the call", extra=self._log)
         if reason is not EndReason.transferred:
             try:
                 await carrier.hang_up(state.call_sid)

@@ -37,13 +37,9 @@ class BridgeState:
     frames_out: int = 0
 
 
-def audio_origin(timestamp: str) -> datetime:
-    """The wall-clock time of stream position 0, from a frame's Twilio `timestamp` (ms)."""
-    try:
-        offset_ms = max(0, int(timestamp))
-    except ValueError:
-        offset_ms = 0
-    return utcnow() - timedelta(milliseconds=offset_ms)
+def audio_origin(position_ms: int) -> datetime:
+    """The wall-clock time of stream position 0, from a frame's position (ms) arriving now."""
+    return utcnow() - timedelta(milliseconds=max(0, position_ms))
 
 
 def spoken_at(origin: datetime | None, audio_ms: int) -> datetime | None:

@@ -6,10 +6,10 @@ from callcenter.config import Settings
 from callcenter.db.models import Lead
 from callcenter.db.repo import calls as calls_repo
 from callcenter.db.session import session_scope
-from callcenter.telephony.stream import MediaStream
 from callcenter.voice.instructions import base_instructions
+from callcenter.voice.line import PhoneLine
 from callcenter.voice.session import SessionConfig
-from callcenter.voice.tools import TOOLS
+from callcenter.voice.tools.base import ToolRegistry
 
 
 def _call_facts(call_id: int) -> tuple[str | None, str | None, str | None]:
@@ -22,15 +22,17 @@ def _call_facts(call_id: int) -> tuple[str | None, str | None, str | None]:
         return call.direction.value, (lead.name if lead else None), caller or None
 
 
-async def load_session_config(settings: Settings, stream: MediaStream) -> SessionConfig:
-    """The session configuration for this stream's call (database read off the loop)."""
+async def load_session_config(
+    settings: Settings, stream: PhoneLine, tools: ToolRegistry
+) -> SessionConfig:
+    """The session configuration for this line's call (database read off the loop)."""
     try:
         direction, lead_name, caller = await asyncio.to_thread(_call_facts, stream.call_id)
     except Exception:
         direction, lead_name, caller = None, None, None
     return SessionConfig(
-        instructions=base_instructions(settings),
-        tools=list(TOOLS),
+        instructions=base_instructions(settings, tools.guidance()),
+        tools=tools.specs(),
         call_id=stream.call_id,
         call_sid=stream.call_sid,
         direction=direction or stream.direction or "inbound",

@@ -3,8 +3,8 @@
 import asyncio
 import logging
 
+from callcenter.calls.guardrails import add_to_do_not_call
 from callcenter.db.session import session_scope
-from callcenter.telephony.guardrails import add_to_do_not_call
 
 log = logging.getLogger(__name__)
 

@@ -15,15 +15,11 @@ Your goal is to understand what the caller needs and capture them as a sales lea
 3. Ask what they need help with, and listen.
 4. Ask for the best email address to send information to, and spell it back to confirm it.
 5. Ask for a phone number if it differs from the one they are calling from.
-As soon as you learn any of these details, call save_lead_details with what you have; call it
-again when you learn more or when the caller corrects something. If the tool reports a problem
-with a value, politely ask the caller for it again.
 
-If the caller asks for a person, call transfer_to_human. When the conversation is over, thank
-the caller, say goodbye, and then call end_call. If the caller asks not to be called again,
-confirm politely, say goodbye, and call end_call with the reason "do_not_call". Never invent
-prices or promises; say that a member of the team will follow up. If the caller presses keys
-on the phone, you receive them as text like "[pressed 1]".
+{tools}
+
+Never invent prices or promises; say that a member of the team will follow up. If the caller
+presses keys on the phone, you receive them as text like "[pressed 1]".
 """
 
 INBOUND_GREETING = (
@@ -38,8 +34,9 @@ OUTBOUND_OPENING = (
 GOODBYE = "Say a short, polite goodbye to the caller now ({why}). Do not ask anything else."
 
 
-def base_instructions(settings: Settings) -> str:
-    """AGENT_INSTRUCTIONS (text, or a path to a file) or the default script, for the company."""
+def base_instructions(settings: Settings, tool_guidance: str = "") -> str:
+    """AGENT_INSTRUCTIONS (text, or a path to a file) or the default script, for the company;
+    the default script says when to use each tool in the tools' own words."""
     custom = settings.agent_instructions
     if custom:
         path = Path(custom)
@@ -51,7 +48,7 @@ def base_instructions(settings: Settings) -> str:
             except OSError:
                 text = custom
         return text.replace("{company}", settings.company_name)
-    return DEFAULT_SCRIPT.format(company=settings.company_name)
+    return DEFAULT_SCRIPT.format(company=settings.company_name, tools=tool_guidance)
 
 
 def opening_instructions(settings: Settings, config: SessionConfig) -> str:

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from callcenter.telephony.protocol import MULAW_BYTES_PER_MS
+from callcenter.voice.line import MULAW_BYTES_PER_MS
 
 
 def b64_len(payload: str) -> int:

@@ -11,15 +11,14 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session, select
 
-from callcenter.api import create_api
+from callcenter.api import Core, build_core, create_api
 from callcenter.config import Settings, get_settings
 from callcenter.db.migrate import upgrade_to_head
 from callcenter.db.models import Call, TranscriptTurn
 from callcenter.db.session import get_engine
 from callcenter.logs import JsonFormatter
-from callcenter.services import Services, build_services
-from callcenter.telephony.carriers.caller import CallerLine
-from callcenter.telephony.carriers.simulator import SimulatedCall, SimulatorCarrier
+from callcenter.sim.caller import CallerLine
+from callcenter.sim.carrier import SimulatedCall, SimulatorCarrier
 from tests.fakes.realtime_server import API_KEY, FakeRealtime, Reply, Script
 from tests.support.app_server import RunningServer, serve_in_thread
 from tests.support.servers import free_port
@@ -73,18 +72,18 @@ class TalkingCaller:
 @dataclass
 class Stack:
     server: RunningServer
-    services: Services
+    core: Core
     fake: FakeRealtime | None
     logs: io.StringIO
 
     @property
     def settings(self) -> Settings:
-        return self.services.settings
+        return self.core.settings
 
     @property
     def carrier(self) -> SimulatorCarrier:
-        assert isinstance(self.services.carrier, SimulatorCarrier)
-        return self.services.carrier
+        assert isinstance(self.core.carrier, SimulatorCarrier)
+        return self.core.carrier
 
     def run(self, coro: Coroutine[Any, Any, T], timeout: float = 60) -> T:
         """Run `coro` on the server's event loop (where the simulated Twilio lives)."""
@@ -123,7 +122,7 @@ def running_stack(
     env: dict[str, str],
     script: Script | None,
     *,
-    configure: Callable[[Services], None] | None = None,
+    configure: Callable[[Core], None] | None = None,
     **overrides: str,
 ) -> Iterator[Stack]:
     """Serve the core with signature checks on and the voice engine pointed at a fake
@@ -144,9 +143,9 @@ def running_stack(
         env[key] = value
     settings = get_settings()
     upgrade_to_head(settings.database_url)
-    services = build_services(settings)
+    core = build_core(settings)
     if configure is not None:
-        configure(services)
+        configure(core)
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.setFormatter(JsonFormatter())
@@ -155,7 +154,7 @@ def running_stack(
     level = root.level
     root.setLevel(logging.DEBUG)
     try:
-        app = create_api(settings, services)
+        app = create_api(settings, core)
         root.setLevel(logging.DEBUG)  # after create_api, which sets the configured level
         with serve_in_thread(app, port=port) as server:
             # uvicorn's own loggers do not propagate: its "Exception in ASGI application"
@@ -163,7 +162,7 @@ def running_stack(
             server_log = logging.getLogger("uvicorn.error")
             server_log.addHandler(handler)
             try:
-                yield Stack(server=server, services=services, fake=fake, logs=stream)
+                yield Stack(server=server, core=core, fake=fake, logs=stream)
             finally:
                 server_log.removeHandler(handler)
     finally:
@@ -220,18 +219,12 @@ class RemoteCaller:
         self._done.set()
 
 
-async def _bridges_gone(services: Services) -> None:
-    # Bridges give no "all ended" event: a bounded poll.
-    while services.active_bridges:  # noqa: ASYNC110
-        await asyncio.sleep(0.02)
-
-
 def wait_server_side(stack: Stack, timeout: float = 45) -> None:
     """Until the app has finished every call (bridges closed, turns flushed)."""
 
     async def _wait() -> None:
-        async with asyncio.timeout(timeout):
-            await _bridges_gone(stack.services)
+        if not await stack.core.live_calls.wait_empty(timeout):
+            raise TimeoutError(f"calls still live after {timeout} s")
 
     stack.run(_wait(), timeout + 5)
 

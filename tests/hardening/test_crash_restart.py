@@ -16,13 +16,13 @@ import httpx
 import pytest
 from sqlmodel import Session, select
 
+from callcenter.calls.sweeper import call_lease_name
 from callcenter.config import Settings, get_settings
 from callcenter.db.migrate import upgrade_to_head
 from callcenter.db.models import Call, CallStatus, EndReason, OutboxMessage, TranscriptTurn
 from callcenter.db.repo import jobs
 from callcenter.db.session import get_engine
-from callcenter.telephony.carriers.simulator import SimulatorCarrier
-from callcenter.telephony.sweeper import call_lease_name
+from callcenter.sim.carrier import SimulatorCarrier
 from tests.fakes.realtime_server import API_KEY, FakeRealtime
 from tests.hardening.stack import GREETING, TWILIO_TOKEN, RemoteCaller, greeting_script
 from tests.support.servers import free_port

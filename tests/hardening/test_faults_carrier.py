@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from callcenter.db.models import CallStatus, CallStatusEvent, EndReason, OutboxMessage
 from callcenter.db.session import get_engine
-from callcenter.telephony.carriers.simulator import SimulatorCarrier
+from callcenter.sim.carrier import SimulatorCarrier
 from callcenter.telephony.signature import sign
 from tests.hardening.stack import (
     GREETING,

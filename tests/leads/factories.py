@@ -3,12 +3,12 @@
 from collections.abc import Sequence
 from datetime import timedelta
 
+from callcenter.calls.records import Ending, end_call
 from callcenter.db.models import Call, CallDirection, CallStatus, EndReason
 from callcenter.db.repo import calls as calls_repo
 from callcenter.db.repo import transcripts as transcripts_repo
 from callcenter.db.session import session_scope
 from callcenter.db.types import utcnow
-from callcenter.telephony.lifecycle import end_call
 
 # A caller who spells their email and never hears the agent call the tool.
 SPELLED_EMAIL_CALL = [
@@ -55,7 +55,7 @@ def make_call(
                 started_at=start + timedelta(seconds=index),
             )
         if ended:
-            end_call(session=session, call=call, end_reason=EndReason.caller_hung_up)
+            end_call(session=session, call=call, ending=Ending(EndReason.caller_hung_up))
         return call.id
 
 

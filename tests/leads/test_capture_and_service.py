@@ -17,7 +17,7 @@ from callcenter.leads.normalize import (
     normalize_phone,
 )
 from callcenter.leads.service import add_note, update_lead
-from callcenter.live.hub import get_hub
+from callcenter.live.hub import LiveHub
 from tests.leads.factories import get_call, make_call
 
 
@@ -130,12 +130,13 @@ def test_a_new_call_giving_a_known_email_attaches_to_the_existing_lead(
 
 async def test_capture_publishes_lead_updated_after_commit(migrated: Settings) -> None:
     call_id = make_call(ended=False)
-    queue = get_hub().subscribe("test-capture")
+    hub = LiveHub()
+    queue = hub.subscribe("test-capture")
     try:
-        outcome = await capture_lead(call_id=call_id, arguments={"name": "Dana"})
+        outcome = await capture_lead(call_id=call_id, arguments={"name": "Dana"}, hub=hub)
         event = await asyncio.wait_for(queue.get(), timeout=5)
     finally:
-        get_hub().remove_sink("test-capture")
+        hub.remove_sink("test-capture")
     assert event.kind == "lead_updated"
     assert event.call_id == call_id
     assert event.data["lead_id"] == outcome.lead_id

@@ -2,7 +2,8 @@
 
 import pytest
 
-from callcenter.leads.extraction import OfflineExtractor, Turn
+from callcenter.leads.extraction import OfflineExtractor
+from callcenter.leads.extractor import Turn
 from callcenter.leads.normalize import LeadFields
 from tests.leads.extraction_cases import CASES
 

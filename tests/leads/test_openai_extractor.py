@@ -5,7 +5,8 @@ from collections.abc import Iterator
 import pytest
 
 from callcenter.config import Settings, get_settings
-from callcenter.leads.extraction import FallbackExtractor, OfflineExtractor, Turn, build_extractor
+from callcenter.leads.extraction import FallbackExtractor, OfflineExtractor, build_extractor
+from callcenter.leads.extractor import Turn
 from callcenter.leads.normalize import LeadFields
 from callcenter.leads.openai_extractor import OpenAIExtractor
 from tests.fakes.openai_http import FakeOpenAI, openai_http_server

@@ -14,7 +14,6 @@ from callcenter.notify.base import EmailMessage
 from callcenter.notify.outbox import send_due_once
 from callcenter.notify.senders import FileSender, ResendSender, build_email_sender
 from callcenter.notify.worker import run_outbox_worker, wake
-from callcenter.services import Services
 from tests.fakes.resend_server import FakeResend
 from tests.notify.conftest import queue
 
@@ -80,13 +79,9 @@ async def test_the_worker_sends_as_soon_as_it_is_woken(
     db: Settings, fake_resend: FakeResend
 ) -> None:
     sender = ResendSender(api_key="re_k", api_url=fake_resend.url, timeout=5)
-    services = Services(
-        settings=db,
-        carrier=None,
-        voice_factory=None,
-        email_sender=sender,  # type: ignore[arg-type]
+    worker = asyncio.create_task(
+        run_outbox_worker(sender, sender_address=db.email_from), name="test-outbox-worker"
     )
-    worker = asyncio.create_task(run_outbox_worker(services), name="test-outbox-worker")
     try:
         await asyncio.sleep(0)  # let it start and go idle on an empty outbox
         await asyncio.to_thread(queue, "w1")

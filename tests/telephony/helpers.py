@@ -5,12 +5,12 @@ import json
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
-from tests.telephony.conftest import Core
+from tests.support.served_core import ServedCore
 
 T = TypeVar("T")
 
 
-def on_server_loop(core: Core, coro: Coroutine[Any, Any, T], timeout: float = 30.0) -> T:
+def on_server_loop(core: ServedCore, coro: Coroutine[Any, Any, T], timeout: float = 30.0) -> T:
     """Run `coro` on the served app's event loop (where its calls and events live)."""
     assert core.server.loop is not None
     return asyncio.run_coroutine_threadsafe(coro, core.server.loop).result(timeout)

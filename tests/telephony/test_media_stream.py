@@ -9,7 +9,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from callcenter.telephony.signature import sign
-from tests.telephony.conftest import Core, calls_in_db, inbound_params, status_events
+from tests.support.served_core import ServedCore, calls_in_db, inbound_params, status_events
 from tests.telephony.helpers import frame, media_frame, start_frame
 
 SID = "CA" + "5" * 32
@@ -24,7 +24,7 @@ BAD_FRAMES: list[str | bytes] = [
 ]
 
 
-def _inbound_call_id(core: Core) -> int:
+def _inbound_call_id(core: ServedCore) -> int:
     response = core.post_signed("/api/inbound-call", inbound_params(SID))
     stream = ElementTree.fromstring(response.text).find("./Connect/Stream")
     assert stream is not None
@@ -32,7 +32,7 @@ def _inbound_call_id(core: Core) -> int:
 
 
 async def test_bad_frames_are_logged_with_the_call_sid_and_the_socket_stays_up(
-    core: Core, caplog: pytest.LogCaptureFixture
+    core: ServedCore, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.WARNING, logger="callcenter.telephony")
     call_id = _inbound_call_id(core)
@@ -61,7 +61,7 @@ async def test_bad_frames_are_logged_with_the_call_sid_and_the_socket_stays_up(
     assert [e.status for e in status_events(call_id)] == ["ringing", "in-progress", "completed"]
 
 
-async def test_stream_for_an_unknown_call_is_closed(core: Core) -> None:
+async def test_stream_for_an_unknown_call_is_closed(core: ServedCore) -> None:
     headers = {
         "X-Twilio-Signature": sign(core.settings.twilio_auth_token or "", core.settings.stream_url)
     }
@@ -73,7 +73,7 @@ async def test_stream_for_an_unknown_call_is_closed(core: Core) -> None:
     assert calls_in_db() == []
 
 
-async def test_socket_closing_without_stop_still_ends_the_call(core: Core) -> None:
+async def test_socket_closing_without_stop_still_ends_the_call(core: ServedCore) -> None:
     call_id = _inbound_call_id(core)
     headers = {
         "X-Twilio-Signature": sign(core.settings.twilio_auth_token or "", core.settings.stream_url)
@@ -87,7 +87,7 @@ async def test_socket_closing_without_stop_still_ends_the_call(core: Core) -> No
     async def ended() -> None:
         from callcenter.live.events import CallEvent
 
-        queue = core.services.hub.subscribe("test-ended")
+        queue = core.parts.hub.subscribe("test-ended")
         try:
             [call] = calls_in_db()
             if call.ended_at is None:
@@ -95,7 +95,7 @@ async def test_socket_closing_without_stop_still_ends_the_call(core: Core) -> No
                 while event.kind != "call_ended":
                     event = await queue.get()
         finally:
-            core.services.hub.remove_sink("test-ended")
+            core.parts.hub.remove_sink("test-ended")
 
     on_server_loop(core, ended(), timeout=15)
     [call] = calls_in_db()

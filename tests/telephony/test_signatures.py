@@ -7,19 +7,25 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from callcenter.telephony.signature import sign
-from tests.telephony.conftest import Core, CoreFactory, calls_in_db, inbound_params, status_events
+from tests.support.served_core import (
+    CoreFactory,
+    ServedCore,
+    calls_in_db,
+    inbound_params,
+    status_events,
+)
 
 WEBHOOKS = ["/api/inbound-call", "/api/outbound-call-webhook", "/api/call-status"]
 
 
 @pytest.mark.parametrize("path", WEBHOOKS)
-def test_signed_webhook_is_accepted(core: Core, path: str) -> None:
+def test_signed_webhook_is_accepted(core: ServedCore, path: str) -> None:
     response = core.post_signed(path, inbound_params("CA" + "a" * 32))
     assert response.status_code in (200, 204)
 
 
 @pytest.mark.parametrize("path", WEBHOOKS)
-def test_unsigned_webhook_is_refused_and_records_nothing(core: Core, path: str) -> None:
+def test_unsigned_webhook_is_refused_and_records_nothing(core: ServedCore, path: str) -> None:
     import httpx
 
     response = httpx.post(core.server.base_url + path, data=inbound_params("CA" + "b" * 32))
@@ -29,13 +35,13 @@ def test_unsigned_webhook_is_refused_and_records_nothing(core: Core, path: str) 
 
 
 @pytest.mark.parametrize("path", WEBHOOKS)
-def test_forged_webhook_is_refused_and_records_nothing(core: Core, path: str) -> None:
+def test_forged_webhook_is_refused_and_records_nothing(core: ServedCore, path: str) -> None:
     response = core.post_signed(path, inbound_params("CA" + "c" * 32), token="not-the-token")
     assert response.status_code == 403
     assert calls_in_db() == []
 
 
-def test_signature_over_other_params_is_refused(core: Core) -> None:
+def test_signature_over_other_params_is_refused(core: ServedCore) -> None:
     import httpx
 
     params = inbound_params("CA" + "d" * 32)
@@ -50,7 +56,7 @@ def test_signature_over_other_params_is_refused(core: Core) -> None:
     assert response.status_code == 403
 
 
-def test_rejected_status_callback_leaves_the_call_untouched(core: Core) -> None:
+def test_rejected_status_callback_leaves_the_call_untouched(core: ServedCore) -> None:
     assert core.post_signed("/api/inbound-call", inbound_params("CA" + "e" * 32)).status_code == 200
     [call] = calls_in_db()
     assert call.id is not None
@@ -72,7 +78,7 @@ def test_without_an_auth_token_webhooks_are_not_checked(start_core: CoreFactory)
     assert response.status_code == 200
 
 
-async def _handshake(core: Core, signature: str | None) -> int | None:
+async def _handshake(core: ServedCore, signature: str | None) -> int | None:
     """Open the media stream; None when accepted, else the HTTP status of the refusal."""
     headers = {"X-Twilio-Signature": signature} if signature is not None else {}
     try:
@@ -87,7 +93,7 @@ async def _handshake(core: Core, signature: str | None) -> int | None:
     [("valid", None), ("forged", 403), ("missing", 403), ("over-http-url", 403)],
 )
 async def test_media_stream_handshake_signature(
-    core: Core, signer: str, expected: int | None
+    core: ServedCore, signer: str, expected: int | None
 ) -> None:
     token = core.settings.twilio_auth_token or ""
     signature = {

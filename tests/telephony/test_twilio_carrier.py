@@ -6,15 +6,15 @@ from xml.etree import ElementTree
 
 import pytest
 
+from callcenter.calls.carrier import CarrierError, DialResult
 from callcenter.config import get_settings
-from callcenter.telephony.carriers.base import CarrierError, DialResult
-from callcenter.telephony.carriers.twilio import TwilioCarrier
+from callcenter.telephony.carrier import TwilioCarrier
 from tests.fakes.twilio_rest import FakeTwilio, fake_twilio_rest
-from tests.telephony.conftest import (
+from tests.support.served_core import (
     ACCOUNT_SID,
     AUTH_TOKEN,
-    Core,
     CoreFactory,
+    ServedCore,
     calls_in_db,
     inbound_params,
 )
@@ -29,7 +29,7 @@ def twilio() -> Iterator[FakeTwilio]:
 
 
 @contextmanager
-def twilio_core(start_core: CoreFactory, twilio: FakeTwilio, **extra: str) -> Iterator[Core]:
+def twilio_core(start_core: CoreFactory, twilio: FakeTwilio, **extra: str) -> Iterator[ServedCore]:
     with start_core(
         TWILIO_ACCOUNT_SID=ACCOUNT_SID,
         TWILIO_AUTH_TOKEN=AUTH_TOKEN,
@@ -37,7 +37,7 @@ def twilio_core(start_core: CoreFactory, twilio: FakeTwilio, **extra: str) -> It
         TWILIO_API_BASE_URL=twilio.base_url,
         **extra,
     ) as core:
-        assert isinstance(core.services.carrier, TwilioCarrier)
+        assert isinstance(core.parts.carrier, TwilioCarrier)
         yield core
 
 
@@ -86,10 +86,13 @@ def test_carrier_refusal_becomes_a_failed_call_not_a_500(
 def test_unreachable_twilio_becomes_a_failed_call(
     start_core: CoreFactory, twilio: FakeTwilio
 ) -> None:
-    with twilio_core(start_core, twilio) as core, core.api() as api:
-        core.services.carrier = TwilioCarrier(
-            core.settings.model_copy(update={"twilio_api_base_url": "http://127.0.0.1:9"})
-        )
+    unreachable = start_core(
+        TWILIO_ACCOUNT_SID=ACCOUNT_SID,
+        TWILIO_AUTH_TOKEN=AUTH_TOKEN,
+        TWILIO_PHONE_NUMBER=CALLER_ID,
+        TWILIO_API_BASE_URL="http://127.0.0.1:9",
+    )
+    with unreachable as core, core.api() as api:
         body = api.post("/api/outbound-call", json={"to": "+14155550123"}).json()
     assert body["status"] == "failed"
     assert "unreachable" in body["error_message"]

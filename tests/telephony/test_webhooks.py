@@ -5,7 +5,7 @@ from xml.etree import ElementTree
 import httpx
 
 from callcenter.telephony.signature import sign
-from tests.telephony.conftest import Core, calls_in_db, inbound_params, status_events
+from tests.support.served_core import ServedCore, calls_in_db, inbound_params, status_events
 
 SID = "CA" + "1" * 32
 
@@ -16,7 +16,7 @@ def _stream_params(document: str) -> tuple[str, dict[str, str]]:
     return stream.get("url", ""), {p.get("name", ""): p.get("value", "") for p in stream}
 
 
-def test_inbound_call_creates_the_call_and_connects_the_stream(core: Core) -> None:
+def test_inbound_call_creates_the_call_and_connects_the_stream(core: ServedCore) -> None:
     response = core.post_signed("/api/inbound-call", inbound_params(SID))
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/xml")
@@ -28,7 +28,7 @@ def test_inbound_call_creates_the_call_and_connects_the_stream(core: Core) -> No
     assert params == {"call_id": str(call.id), "direction": "inbound"}
 
 
-def test_stream_url_never_comes_from_the_host_header(core: Core) -> None:
+def test_stream_url_never_comes_from_the_host_header(core: ServedCore) -> None:
     params = inbound_params(SID)
     url = core.base_url + "/api/inbound-call"
     response = httpx.post(
@@ -44,7 +44,7 @@ def test_stream_url_never_comes_from_the_host_header(core: Core) -> None:
     assert _stream_params(response.text)[0] == core.settings.stream_url
 
 
-def test_retried_inbound_webhook_creates_one_call(core: Core) -> None:
+def test_retried_inbound_webhook_creates_one_call(core: ServedCore) -> None:
     first = core.post_signed("/api/inbound-call", inbound_params(SID))
     second = core.post_signed("/api/inbound-call", inbound_params(SID))
     assert first.status_code == second.status_code == 200
@@ -52,7 +52,9 @@ def test_retried_inbound_webhook_creates_one_call(core: Core) -> None:
     assert len(calls_in_db()) == 1
 
 
-def test_status_callbacks_duplicated_and_out_of_order_never_move_backwards(core: Core) -> None:
+def test_status_callbacks_duplicated_and_out_of_order_never_move_backwards(
+    core: ServedCore,
+) -> None:
     core.post_signed("/api/inbound-call", inbound_params(SID))
     for status in ["in-progress", "in-progress", "completed", "ringing", "completed"]:
         params = inbound_params(SID, CallStatus=status, CallDuration="7")
@@ -68,7 +70,7 @@ def test_status_callbacks_duplicated_and_out_of_order_never_move_backwards(core:
     assert history == ["ringing", "in-progress", "completed"]
 
 
-def test_final_status_is_not_replaced_by_another_final_status(core: Core) -> None:
+def test_final_status_is_not_replaced_by_another_final_status(core: ServedCore) -> None:
     core.post_signed("/api/inbound-call", inbound_params(SID))
     core.post_signed("/api/call-status", inbound_params(SID, CallStatus="busy"))
     core.post_signed("/api/call-status", inbound_params(SID, CallStatus="completed"))
@@ -78,20 +80,20 @@ def test_final_status_is_not_replaced_by_another_final_status(core: Core) -> Non
     assert call.duration_seconds == 0
 
 
-def test_status_for_an_unknown_call_is_acknowledged_and_ignored(core: Core) -> None:
+def test_status_for_an_unknown_call_is_acknowledged_and_ignored(core: ServedCore) -> None:
     response = core.post_signed("/api/call-status", inbound_params(SID, CallStatus="completed"))
     assert response.status_code == 204
     assert calls_in_db() == []
 
 
-def test_webhook_without_call_sid_is_a_clear_422(core: Core) -> None:
+def test_webhook_without_call_sid_is_a_clear_422(core: ServedCore) -> None:
     params = {k: v for k, v in inbound_params(SID).items() if k != "CallSid"}
     response = core.post_signed("/api/inbound-call", params)
     assert response.status_code == 422
     assert "CallSid" in response.json()["detail"]
 
 
-def test_answered_outbound_call_connects_the_agent(core: Core) -> None:
+def test_answered_outbound_call_connects_the_agent(core: ServedCore) -> None:
     params = inbound_params(SID, CallStatus="in-progress", Direction="outbound-api")
     response = core.post_signed("/api/outbound-call-webhook", params)
     assert response.status_code == 200
@@ -101,7 +103,7 @@ def test_answered_outbound_call_connects_the_agent(core: Core) -> None:
     assert _stream_params(response.text)[1]["direction"] == "outbound"
 
 
-def test_machine_answering_synchronously_gets_a_voicemail_not_the_agent(core: Core) -> None:
+def test_machine_answering_synchronously_gets_a_voicemail_not_the_agent(core: ServedCore) -> None:
     params = inbound_params(
         SID, CallStatus="in-progress", Direction="outbound-api", AnsweredBy="machine_start"
     )

@@ -3,11 +3,11 @@
 import pytest
 
 from callcenter.accounts import service as accounts
+from callcenter.calls.guardrails import GuardrailRefusal, check_outbound
+from callcenter.calls.outbound import InvalidNumber
 from callcenter.config import Settings
 from callcenter.db.repo import dnc as dnc_repo
 from callcenter.db.session import session_scope
-from callcenter.telephony.guardrails import GuardrailRefusal, check_outbound
-from callcenter.telephony.outbound import InvalidNumber
 from callcenter.ui.pages.dnc_data import DncFilters, add_number, load_entries, remove_number
 from callcenter.ui.pages.users_data import add_user, load_users, set_active
 

@@ -4,13 +4,12 @@ import asyncio
 
 from sqlmodel import select
 
+from callcenter.api import Core
 from callcenter.config import Settings
 from callcenter.db.models import Call, TranscriptTurn
 from callcenter.db.session import session_scope
-from callcenter.services import Services
-from callcenter.voice.bridge import run_call_bridge
 from tests.fakes.realtime_server import Reply, Script
-from tests.voice.conftest import RecordingCarrier, StartVoiced, make_call, make_services
+from tests.voice.conftest import RecordingCarrier, StartVoiced, make_call, make_core
 from tests.voice.phone_line import PhoneLine
 
 GREETING = "Hello, thanks for calling Acme Plumbing Supplies. How can I help?"
@@ -36,20 +35,20 @@ def call_row(call_id: int) -> Call:
 async def start_bridge(
     settings: Settings, direction: str = "inbound", speed: float = 4.0
 ) -> tuple[PhoneLine, RecordingCarrier, asyncio.Task[None], int]:
-    line, carrier, task, call_id, _ = await start_bridge_with_services(settings, direction, speed)
+    line, carrier, task, call_id, _ = await start_bridge_with_core(settings, direction, speed)
     return line, carrier, task, call_id
 
 
-async def start_bridge_with_services(
+async def start_bridge_with_core(
     settings: Settings, direction: str = "inbound", speed: float = 4.0
-) -> tuple[PhoneLine, RecordingCarrier, asyncio.Task[None], int, Services]:
+) -> tuple[PhoneLine, RecordingCarrier, asyncio.Task[None], int, Core]:
     call_id = make_call(direction)
     line = PhoneLine(call_id=call_id, call_sid="CA" + "1" * 32, direction=direction, speed=speed)
     carrier = RecordingCarrier(line=line)
-    services = make_services(settings, carrier)
+    core = make_core(settings, carrier)
     line.start()
-    task = asyncio.create_task(run_call_bridge(line, services), name="bridge-under-test")
-    return line, carrier, task, call_id, services
+    task = asyncio.create_task(core.connector.run(line), name="bridge-under-test")
+    return line, carrier, task, call_id, core
 
 
 async def start_stalling_call(

@@ -5,15 +5,14 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from callcenter.api import Core, build_core
+from callcenter.calls.carrier import DialResult
 from callcenter.config import Settings, get_settings
 from callcenter.db.models import CallDirection, CallStatus
 from callcenter.db.repo import calls as calls_repo
 from callcenter.db.session import session_scope
 from callcenter.db.types import utcnow
 from callcenter.live.hub import LiveHub
-from callcenter.services import Services
-from callcenter.telephony.carriers.base import DialResult
-from callcenter.voice.providers.factory import build_voice_factory
 from tests.fakes.realtime_server import API_KEY, FakeRealtime, Script
 from tests.voice.phone_line import PhoneLine
 
@@ -87,6 +86,9 @@ class RecordingCarrier:
     async def say_and_hang_up(self, call_sid: str, message: str) -> None:
         await self.hang_up(call_sid)
 
+    async def aclose(self) -> None:
+        return None
+
 
 class NoEmail:
     async def send(self, message: object) -> str:
@@ -108,11 +110,10 @@ def make_call(direction: str = "inbound", call_sid: str = "CA" + "1" * 32) -> in
         return call.id
 
 
-def make_services(settings: Settings, carrier: RecordingCarrier) -> Services:
-    return Services(
-        settings=settings,
+def make_core(settings: Settings, carrier: RecordingCarrier) -> Core:
+    return build_core(
+        settings,
         carrier=carrier,
-        voice_factory=build_voice_factory(settings),
         email_sender=NoEmail(),  # type: ignore[arg-type]
         hub=LiveHub(),
     )

@@ -1,5 +1,5 @@
-"""An in-memory Twilio media stream: plays agent audio at real-time pace, echoes marks once the
-audio before them has played (or was cleared), and lets a test speak, press keys and hang up."""
+"""An in-memory phone line as the bridge sees one: plays agent audio at real-time pace, echoes
+marks once the audio before them has played (or was cleared), lets a test speak and hang up."""
 
 import asyncio
 import base64
@@ -8,16 +8,7 @@ from collections import deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
-from callcenter.telephony.protocol import (
-    DtmfMessage,
-    DtmfPayload,
-    MarkMessage,
-    MarkPayload,
-    MediaMessage,
-    MediaPayload,
-    StopMessage,
-)
-from callcenter.telephony.stream import StreamMessage
+from callcenter.voice.line import CallerAudio, Digit, HangUp, LineMessage, MarkPlayed
 
 FRAME = 160
 SILENCE_FRAME = b"\xff" * FRAME
@@ -33,7 +24,7 @@ class Sent:
 
 @dataclass
 class PhoneLine:
-    """Implements `MediaStream` for the bridge and the phone side for the test."""
+    """Implements the bridge's `PhoneLine` and the phone side for the test."""
 
     call_id: int
     call_sid: str = "CA" + "0" * 32
@@ -43,7 +34,7 @@ class PhoneLine:
     speed: float = 1.0  # 2.0 plays agent audio twice as fast as real time
 
     def __post_init__(self) -> None:
-        self._incoming: asyncio.Queue[StreamMessage | None] = asyncio.Queue()
+        self._incoming: asyncio.Queue[LineMessage | None] = asyncio.Queue()
         self._queue: deque[tuple[str, bytes | str]] = deque()  # ("audio", bytes) | ("mark", name)
         self._wake = asyncio.Event()
         self.sent: list[Sent] = []
@@ -55,15 +46,15 @@ class PhoneLine:
         self._chunk = 0
         self._tasks: list[asyncio.Task[None]] = []
 
-    # --- MediaStream (what the bridge sees) ----------------------------------------------
+    # --- the line (what the bridge sees) ----------------------------------------------
 
-    async def incoming(self) -> AsyncIterator[StreamMessage]:
+    async def incoming(self) -> AsyncIterator[LineMessage]:
         while True:
             message = await self._incoming.get()
             if message is None:
                 return
             yield message
-            if isinstance(message, StopMessage):
+            if isinstance(message, HangUp):
                 return
 
     async def send_media(self, payload: str) -> None:
@@ -83,11 +74,7 @@ class PhoneLine:
         marks = [name for kind, name in self._queue if kind == "mark"]
         self._queue.clear()
         for name in marks:
-            self._push(
-                MarkMessage(
-                    event="mark", streamSid=self.stream_sid, mark=MarkPayload(name=str(name))
-                )
-            )
+            self._push(MarkPlayed(str(name)))
 
     # --- the phone -----------------------------------------------------------------------
 
@@ -102,7 +89,7 @@ class PhoneLine:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
 
-    def _push(self, message: StreamMessage | None) -> None:
+    def _push(self, message: LineMessage | None) -> None:
         if not self.ended.is_set():
             self._incoming.put_nowait(message)
 
@@ -111,12 +98,10 @@ class PhoneLine:
         self._speech.extend([bytes([SPEECH_BYTE]) * FRAME] * (ms // 20))
 
     def press(self, digit: str) -> None:
-        self._push(
-            DtmfMessage(event="dtmf", streamSid=self.stream_sid, dtmf=DtmfPayload(digit=digit))
-        )
+        self._push(Digit(digit))
 
     def hang_up(self) -> None:
-        self._push(StopMessage(event="stop", streamSid=self.stream_sid))
+        self._push(HangUp())
         self.ended.set()
 
     def carrier_ended(self) -> None:
@@ -144,17 +129,7 @@ class PhoneLine:
         while not self.ended.is_set():
             frame = self._speech.popleft() if self._speech else SILENCE_FRAME
             self._chunk += 1
-            self._push(
-                MediaMessage(
-                    event="media",
-                    streamSid=self.stream_sid,
-                    media=MediaPayload(
-                        chunk=str(self._chunk),
-                        timestamp=str(self._chunk * 20),
-                        payload=base64.b64encode(frame).decode(),
-                    ),
-                )
-            )
+            self._push(CallerAudio(base64.b64encode(frame).decode(), self._chunk * 20))
             next_at += 0.02
             await asyncio.sleep(max(0.0, next_at - loop.time()))
 
@@ -168,11 +143,7 @@ class PhoneLine:
             kind, value = self._queue[0]
             if kind == "mark":
                 self._queue.popleft()
-                self._push(
-                    MarkMessage(
-                        event="mark", streamSid=self.stream_sid, mark=MarkPayload(name=str(value))
-                    )
-                )
+                self._push(MarkPlayed(str(value)))
                 continue
             assert isinstance(value, bytes)
             step, rest = value[:FRAME], value[FRAME:]

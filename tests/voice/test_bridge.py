@@ -10,7 +10,7 @@ from tests.voice.bridge_calls import (
     GREETING,
     call_row,
     start_bridge,
-    start_bridge_with_services,
+    start_bridge_with_core,
     turns,
 )
 from tests.voice.conftest import StartVoiced
@@ -189,8 +189,8 @@ async def test_live_views_get_turn_and_speaking_events_after_each_commit(
     start_voiced: StartVoiced,
 ) -> None:
     _, settings = start_voiced(Script(replies=[Reply(GREETING, audio_ms=300)]))
-    line, carrier, task, call_id, services = await start_bridge_with_services(settings, speed=8.0)
-    events = services.hub.subscribe("test")
+    line, carrier, task, call_id, core = await start_bridge_with_core(settings, speed=8.0)
+    events = core.hub.subscribe("test")
     async with asyncio.timeout(20):
         seen: list[CallEvent] = []
         while not any(e.kind == "turn" for e in seen):

@@ -8,7 +8,7 @@ from tests.voice.bridge_calls import (
     GREETING,
     call_row,
     start_bridge,
-    start_bridge_with_services,
+    start_bridge_with_core,
     start_stalling_call,
     turns,
 )
@@ -78,15 +78,15 @@ async def test_ending_from_the_dashboard_hangs_up_at_once(
     start_voiced: StartVoiced,
 ) -> None:
     fake, settings = start_voiced(Script(replies=[Reply(GREETING, audio_ms=5000)]))
-    line, carrier, task, call_id, services = await start_bridge_with_services(settings, speed=1.0)
+    line, carrier, task, call_id, core = await start_bridge_with_core(settings, speed=1.0)
     async with asyncio.timeout(20):
         await line.heard_audio.wait()
-        await services.active_bridges[call_id].end("ended_by_user")
+        await core.live_calls.get(call_id).end("ended_by_user")
         await task
     await line.close()
     assert carrier.hang_ups == [line.call_sid]
     assert call_row(call_id).end_reason == EndReason.ended_by_user
-    assert call_id not in services.active_bridges
+    assert call_id not in core.live_calls
     await fake.until(lambda: fake.open_connections() == 0)
 
 

@@ -13,7 +13,7 @@ from tests.voice.bridge_calls import (
     GREETING,
     call_row,
     start_bridge,
-    start_bridge_with_services,
+    start_bridge_with_core,
     start_stalling_call,
     turns,
 )
@@ -111,10 +111,10 @@ async def test_wind_up_lets_the_agent_finish_then_say_goodbye_then_ends(
             pace=1.0,
         )
     )
-    line, carrier, task, call_id, services = await start_bridge_with_services(settings, speed=2.0)
+    line, carrier, task, call_id, core = await start_bridge_with_core(settings, speed=2.0)
     async with asyncio.timeout(20):
         await line.played(100)
-        await services.active_bridges[call_id].wind_up(EndReason.shutdown)
+        await core.live_calls.get(call_id).wind_up(EndReason.shutdown)
         await task
     await line.close()
     goodbye = fake.sent("response.create")[1]["response"]["instructions"]

@@ -1,18 +1,29 @@
 """Caller turns are stamped when the speech started in the stream, not when the event arrived."""
 
+import json
 from datetime import timedelta
 
 from callcenter.db.types import utcnow
+from callcenter.telephony.serializer import decode
 from callcenter.voice.bridge_state import audio_origin, spoken_at
+from callcenter.voice.line import CallerAudio
+
+
+def _position_of(timestamp: str) -> int:
+    """The stream position the bridge sees for a Twilio media frame with this `timestamp`."""
+    frame = {"event": "media", "media": {"timestamp": timestamp, "payload": "/w=="}}
+    message = decode(json.dumps(frame))
+    assert isinstance(message, CallerAudio)
+    return message.position_ms
 
 
 def test_stream_position_zero_is_derived_from_twilio_media_timestamps() -> None:
     before = utcnow()
-    origin = audio_origin("4000")  # this frame is 4 s into the stream
+    origin = audio_origin(_position_of("4000"))  # this frame is 4 s into the stream
     assert (
         before - timedelta(seconds=4, milliseconds=50) <= origin <= utcnow() - timedelta(seconds=4)
     )
-    assert audio_origin("not-a-number") <= utcnow()
+    assert audio_origin(_position_of("not-a-number")) <= utcnow()
 
 
 def test_speech_offsets_map_onto_the_stream_clock_and_never_into_the_future() -> None:

@@ -8,7 +8,7 @@ from callcenter.live.events import CallEvent
 from callcenter.voice.bridge import CallBridge
 from tests.fakes.realtime_server import Reply, Script
 from tests.support.servers import PostgresServer
-from tests.voice.bridge_calls import start_bridge_with_services, turns
+from tests.voice.bridge_calls import start_bridge_with_core, turns
 from tests.voice.conftest import StartVoiced
 
 
@@ -27,12 +27,12 @@ async def test_turns_spoken_while_the_database_is_down_are_saved_when_it_returns
             caller_says=["I need a quote."],
         )
     )
-    line, carrier, task, call_id, services = await start_bridge_with_services(settings)
+    line, carrier, task, call_id, core = await start_bridge_with_core(settings)
     async with asyncio.timeout(60):
         await line.heard_audio.wait()
         # Wait until the greeting is committed, from the live hub.
-        events: asyncio.Queue[CallEvent] = services.hub.subscribe("test")
-        bridge: CallBridge = services.active_bridges[call_id]
+        events: asyncio.Queue[CallEvent] = core.hub.subscribe("test")
+        bridge: CallBridge = core.live_calls.get(call_id)
         while bridge.writer.written < 1:
             await events.get()
         await asyncio.to_thread(pg_server.stop)

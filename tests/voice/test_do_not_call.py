@@ -6,9 +6,10 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from callcenter.telephony.carriers.caller import CallerLine
-from callcenter.telephony.carriers.simulator import SimulatedCall, SimulatorCarrier
-from callcenter.voice.tools import TOOLS, asks_do_not_call
+from callcenter.sim.caller import CallerLine
+from callcenter.sim.carrier import SimulatedCall, SimulatorCarrier
+from callcenter.voice.tools import default_tools
+from callcenter.voice.tools.end_call import asks_do_not_call
 from tests.conftest import TEST_API_TOKEN
 from tests.fakes.realtime_server import FakeRealtime, Reply, Script
 from tests.voice.test_whole_call import SPEECH, hear_audio, in_app_loop, running_core
@@ -17,7 +18,7 @@ NUMBER = "+14155550123"
 
 
 def test_the_end_call_tool_tells_the_model_which_reason_lists_the_number() -> None:
-    [end_call] = [t for t in TOOLS if t.name == "end_call"]
+    [end_call] = [t for t in default_tools().specs() if t.name == "end_call"]
     assert '"do_not_call"' in end_call.description
     assert asks_do_not_call({"reason": "do_not_call"})
     assert asks_do_not_call({"reason": "Caller asked: do not call"})
@@ -52,8 +53,8 @@ def test_caller_asking_not_to_be_called_again_is_listed_and_never_dialled_again(
         while (chunk := await line.hear(timeout=5.0)) is not None:  # until the agent hangs up
             heard[1] += len(chunk)
 
-    with running_core(env, fake) as (server, services):
-        carrier = services.carrier
+    with running_core(env, fake) as (server, core):
+        carrier = core.carrier
         assert isinstance(carrier, SimulatorCarrier)
         carrier.caller_factory = lambda info: callee
         with httpx.Client(

@@ -11,12 +11,15 @@ from callcenter.voice.instructions import base_instructions
 from callcenter.voice.providers.openai_realtime import OpenAIRealtimeSession
 from callcenter.voice.session import AgentAudio, SessionConfig, SessionReady, VoiceConnectError
 from callcenter.voice.session_config import realtime_session
-from callcenter.voice.tools import TOOLS
+from callcenter.voice.tools import default_tools
 from tests.fakes.realtime_server import API_KEY, BETA_SESSION_FIELDS, FakeRealtime, Reply, Script
 
 
 def config(settings: Settings) -> SessionConfig:
-    return SessionConfig(instructions=base_instructions(settings), tools=list(TOOLS))
+    return SessionConfig(
+        instructions=base_instructions(settings, default_tools().guidance()),
+        tools=default_tools().specs(),
+    )
 
 
 def test_session_update_is_ga_shaped_with_no_beta_fields(settings: Settings) -> None:

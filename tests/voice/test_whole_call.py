@@ -9,12 +9,11 @@ from typing import Any
 
 import httpx
 
-from callcenter.api import create_api
+from callcenter.api import Core, build_core, create_api
 from callcenter.config import Settings, get_settings
 from callcenter.db.migrate import upgrade_to_head
-from callcenter.services import Services, build_services
-from callcenter.telephony.carriers.caller import CallerLine
-from callcenter.telephony.carriers.simulator import SimulatedCall, SimulatorCarrier
+from callcenter.sim.caller import CallerLine
+from callcenter.sim.carrier import SimulatedCall, SimulatorCarrier
 from tests.conftest import TEST_API_TOKEN
 from tests.fakes.realtime_server import API_KEY, FakeRealtime, Reply, Script
 from tests.support.app_server import RunningServer, serve_in_thread
@@ -24,9 +23,7 @@ SPEECH = b"\x22" * 8 * 700  # 700 ms of non-silent μ-law
 
 
 @contextmanager
-def running_core(
-    env: dict[str, str], fake: FakeRealtime
-) -> Iterator[tuple[RunningServer, Services]]:
+def running_core(env: dict[str, str], fake: FakeRealtime) -> Iterator[tuple[RunningServer, Core]]:
     port = free_port()
     env["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{port}"
     env["CARRIER"] = "simulator"
@@ -34,9 +31,9 @@ def running_core(
     env["OPENAI_BASE_URL"] = fake.base_url
     settings: Settings = get_settings()
     upgrade_to_head(settings.database_url)
-    services = build_services(settings)
-    with serve_in_thread(create_api(settings, services), port=port) as server:
-        yield server, services
+    core = build_core(settings)
+    with serve_in_thread(create_api(settings, core), port=port) as server:
+        yield server, core
 
 
 def in_app_loop(server: RunningServer, coro: Any) -> Future[Any]:
@@ -88,8 +85,8 @@ def test_whole_inbound_call_transcript_live_lead_and_agent_hang_up(
         await line.say(SPEECH)
         heard.append(await hear_audio(line, 5))  # goodbye, then the agent hangs up
 
-    with running_core(env, fake) as (server, services):
-        carrier = services.carrier
+    with running_core(env, fake) as (server, core):
+        carrier = core.carrier
         assert isinstance(carrier, SimulatorCarrier)
         call: SimulatedCall = in_app_loop(server, carrier.place_inbound_call(caller=caller)).result(
             10
@@ -142,8 +139,8 @@ def test_barge_in_through_the_simulator_truncates_at_what_the_caller_heard(
         await hear_audio(line, 2.0)
         await line.hang_up()
 
-    with running_core(env, fake) as (server, services):
-        carrier = services.carrier
+    with running_core(env, fake) as (server, core):
+        carrier = core.carrier
         assert isinstance(carrier, SimulatorCarrier)
         call: SimulatedCall = in_app_loop(server, carrier.place_inbound_call(caller=caller)).result(
             10

@@ -8,7 +8,7 @@ from callcenter.db.repo import transcripts as transcripts_repo
 from callcenter.db.session import session_scope
 from callcenter.ui.format import clock, duration, phone_display, timestamp
 from callcenter.ui.live.cards import other_party
-from callcenter.ui.pages.paging import QueryFilters, day_range
+from callcenter.ui.paging import QueryFilters, day_range
 
 PAGE_SIZE = 25
 SORTS = {

@@ -5,8 +5,8 @@ import asyncio
 import phonenumbers
 import reflex as rx
 
+from callcenter.calls.outbound import InvalidNumber, normalize_number
 from callcenter.config import get_settings
-from callcenter.telephony.outbound import InvalidNumber, normalize_number
 from callcenter.ui.components.common import (
     error_alert,
     page_header,

@@ -2,13 +2,13 @@
 
 from dataclasses import dataclass
 
+from callcenter.calls.guardrails import add_to_do_not_call
+from callcenter.calls.outbound import InvalidNumber, normalize_number
 from callcenter.config import get_settings
 from callcenter.db.repo import dnc as dnc_repo
 from callcenter.db.session import session_scope
-from callcenter.telephony.guardrails import add_to_do_not_call
-from callcenter.telephony.outbound import InvalidNumber, normalize_number
 from callcenter.ui.format import phone_display, timestamp
-from callcenter.ui.pages.paging import QueryFilters
+from callcenter.ui.paging import QueryFilters
 
 PAGE_SIZE = 25
 SOURCES = {"caller_request": "caller asked", "dashboard": "dashboard", "api": "API"}

@@ -5,7 +5,7 @@ from typing import Any
 
 import reflex as rx
 
-from callcenter.telephony.outbound import InvalidNumber
+from callcenter.calls.outbound import InvalidNumber
 from callcenter.ui.components.common import (
     add_form_section,
     empty_state,

@@ -10,7 +10,7 @@ from callcenter.db.session import session_scope
 from callcenter.leads import service
 from callcenter.ui.format import duration, timestamp
 from callcenter.ui.live.cards import other_party
-from callcenter.ui.pages.paging import QueryFilters, day_range
+from callcenter.ui.paging import QueryFilters, day_range
 
 PAGE_SIZE = 25
 STATUSES = [s.value for s in LeadStatus]

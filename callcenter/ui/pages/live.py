@@ -5,12 +5,12 @@ from typing import Any
 
 import reflex as rx
 
+from callcenter.calls.carrier import CarrierError
 from callcenter.ui import runtime
 from callcenter.ui.components.common import empty_state, error_alert, page_header, status_badge
 from callcenter.ui.components.elapsed import elapsed
 from callcenter.ui.components.transcript import chat_bubble
 from callcenter.ui.live.cards import load_active_cards
-from callcenter.ui.live.control import end_live_call
 from callcenter.ui.live.state import LIVE_TOKEN, LiveState
 from callcenter.ui.state.auth import AuthState
 
@@ -39,8 +39,6 @@ class LivePageState(AuthState):
 
     @rx.event
     async def end_call(self, call_id: int):
-        from callcenter.telephony.carriers.base import CarrierError
-
         user = await self.current_user()
         if user is None:
             yield self.login_redirect()
@@ -52,7 +50,7 @@ class LivePageState(AuthState):
         self.end_error = ""
         yield
         try:
-            await end_live_call(runtime.services(), call_id)
+            await runtime.call_life().hang_up(call_id)
         except (CarrierError, LookupError) as exc:
             self.end_error = f"Could not end the call: {exc}"
         finally:

@@ -12,7 +12,7 @@ from callcenter.config import get_settings
 from callcenter.db.models import Role
 from callcenter.db.session import session_scope
 
-SESSION_COOKIE = "cc_session"  # the REST API accepts the same cookie (rest/deps.py)
+SESSION_COOKIE = accounts.SESSION_COOKIE  # the REST API accepts the same cookie
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from callcenter.calls.guardrails import GuardrailRefusal
+from callcenter.calls.outbound import InvalidNumber
 from callcenter.ui import runtime
 
 
@@ -14,11 +16,8 @@ class DialOutcome:
 async def dial(to: str, lead_id: int | None) -> DialOutcome:
     """Place an outbound call; an invalid number, a guardrail refusal or a carrier failure
     comes back as `error` (shown in a role="alert" callout), never as an exception."""
-    from callcenter.telephony.guardrails import GuardrailRefusal
-    from callcenter.telephony.outbound import InvalidNumber, place_call
-
     try:
-        call = await place_call(services=runtime.services(), to=to, lead_id=lead_id)
+        call = await runtime.dialer().place_call(to=to, lead_id=lead_id)
     except InvalidNumber as exc:
         return DialOutcome(error=f"Invalid number: {exc}")
     except GuardrailRefusal as exc:

@@ -7,7 +7,7 @@ from typing import Any
 
 import reflex as rx
 
-from callcenter.ui.pages.paging import filtered_url, page_count, showing
+from callcenter.ui.paging import filtered_url, page_count, showing
 
 ANY = "any"  # the select value meaning "no filter"
 

@@ -4,6 +4,7 @@ import importlib
 import logging
 
 from callcenter.config import Settings
+from callcenter.voice.providers.openai_realtime import OpenAIRealtimeSession, warm_up
 from callcenter.voice.providers.unavailable import UnavailableVoiceSession
 from callcenter.voice.session import VoiceSession, VoiceSessionFactory
 
@@ -15,8 +16,6 @@ LOCAL_ENGINE = "callcenter.voice.providers.local"
 def build_voice_factory(settings: Settings) -> VoiceSessionFactory:
     """One `VoiceSession` per call from the engine the settings select."""
     if settings.openai_enabled:
-        from callcenter.voice.providers.openai_realtime import OpenAIRealtimeSession, warm_up
-
         warm_up(settings)
         return lambda: OpenAIRealtimeSession(settings)
     try:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from callcenter.callers.render import render
+from callcenter.sim.speech import render
 from callcenter.voice.providers.local import grammars
 from callcenter.voice.providers.local.asr import POOL, Recognizer
 from callcenter.voice.providers.local.audio import ulaw_to_pcm

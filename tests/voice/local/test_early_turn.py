@@ -4,8 +4,8 @@ import base64
 
 import pytest
 
-from callcenter.callers.personas import PERSONAS
-from callcenter.callers.render import render
+from callcenter.sim.personas import PERSONAS
+from callcenter.sim.speech import render
 from callcenter.voice.providers.local.asr import Recognizer
 from callcenter.voice.providers.local.dialog import Dialog, State
 from callcenter.voice.providers.local.listener import Heard, Listener

@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 
-from callcenter.callers.render import render
 from callcenter.config import Settings
+from callcenter.sim.speech import render
 from callcenter.voice.providers.local import LocalVoiceSession
 from callcenter.voice.session import (
     AgentAudio,
@@ -22,6 +22,7 @@ from callcenter.voice.session import (
     ToolCall,
     VoiceEvent,
 )
+from callcenter.voice.tools import default_tools
 
 pytestmark = pytest.mark.timeout(60)
 SILENCE = b"\xff" * 160
@@ -70,7 +71,9 @@ async def _say(session: LocalVoiceSession, audio: bytes, trailing_silence_s: flo
 async def session(settings: Settings) -> AsyncIterator[tuple[LocalVoiceSession, Recorder]]:
     voice = LocalVoiceSession(settings, audio_lead=30.0)
     recorder = Recorder(voice)
-    await voice.start(SessionConfig(instructions="", caller_number="+14155550101"))
+    await voice.start(
+        SessionConfig(instructions="", tools=default_tools().specs(), caller_number="+14155550101")
+    )
     yield voice, recorder
     await voice.close()
     await recorder.close()
@@ -128,7 +131,7 @@ async def test_lead_fields_go_out_as_a_save_lead_details_tool_call(session) -> N
 async def test_the_caller_talking_over_the_agent_stops_its_audio(settings: Settings) -> None:
     voice = LocalVoiceSession(settings, audio_lead=0.3)  # paced: audio trickles out
     rec = Recorder(voice)
-    await voice.start(SessionConfig(instructions=""))
+    await voice.start(SessionConfig(instructions="", tools=default_tools().specs()))
     try:
         await voice.request_response()
         await rec.until(lambda e: isinstance(e, AgentAudio))

@@ -13,6 +13,7 @@ from pocketsphinx.lm import ArpaBoLM
 
 from callcenter.voice.providers.local import grammars
 from callcenter.voice.providers.local.audio import Int16Array, resample, upsample_8k_to_16k
+from callcenter.voice.providers.local.tts import espeak
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +56,6 @@ class Recognizer:
         The model's initial means are for 16 kHz wideband speech; upsampled 8 kHz phone audio
         sits far from them, and the first utterances of a call were recognised worse.
         """
-        from callcenter.voice.providers.local.tts import espeak
-
         engine = espeak()
         speech = engine.synthesize("Hello, thanks for calling. My name is Dana, how can I help?")
         pcm8k = resample(speech, engine.sample_rate, 8000)

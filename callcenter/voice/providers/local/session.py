@@ -84,6 +84,7 @@ class LocalVoiceSession:
         self._listen_task: asyncio.Task[None] | None = None
         self._speak_task: asyncio.Task[None] | None = None
         self._pending_tools: dict[str, str] = {}
+        self._offered_tools: set[str] = set()
         self._follow_up: Turn | None = None
         self._opened = False
         self._closed = False
@@ -97,6 +98,7 @@ class LocalVoiceSession:
             recognizer = await _off_loop(POOL.acquire)
         except Exception as exc:  # pocketsphinx model or grammar failure
             raise VoiceConnectError(f"local recogniser unavailable: {exc}") from exc
+        self._offered_tools = {tool.name for tool in config.tools}
         self._listener = Listener(recognizer)
         self._dialog = Dialog(
             company=self._settings.company_name,
@@ -260,6 +262,9 @@ class LocalVoiceSession:
     def _emit_tools(self, turn: Turn, response_id: str, saves_only: bool = False) -> None:
         for name, arguments in turn.tools:
             if saves_only and name != "save_lead_details":
+                continue
+            if name not in self._offered_tools:
+                log.warning("the dialog asked for tool %s, which this call does not offer", name)
                 continue
             call_id = _new_id("call")
             self._pending_tools[call_id] = name

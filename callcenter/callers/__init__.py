@@ -1,1 +1,0 @@
-"""Synthetic callers that speak real audio (flite voices) for demos, tests and benchmarks."""

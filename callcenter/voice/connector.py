@@ -1,0 +1,59 @@
+"""`CallConnector`: gives each started phone line a voice session and a bridge, for its life."""
+
+import logging
+
+from callcenter.calls.carrier import Carrier
+from callcenter.calls.life import CallLife
+from callcenter.config import Settings
+from callcenter.live.hub import LiveHub
+from callcenter.voice.bridge import CallBridge
+from callcenter.voice.line import PhoneLine
+from callcenter.voice.providers.unavailable import UnavailableVoiceSession
+from callcenter.voice.session import VoiceConnectError, VoiceSession, VoiceSessionFactory
+from callcenter.voice.tools.base import ToolRegistry
+
+log = logging.getLogger(__name__)
+
+
+class CallConnector:
+    """Bridges each line until the call ends; the bridge is a live call while it runs."""
+
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        voice_factory: VoiceSessionFactory,
+        carrier: Carrier,
+        life: CallLife,
+        hub: LiveHub,
+        tools: ToolRegistry,
+    ) -> None:
+        self.settings = settings
+        self.voice_factory = voice_factory
+        self.carrier = carrier
+        self.life = life
+        self.hub = hub
+        self.tools = tools
+
+    def _voice(self) -> VoiceSession:
+        try:
+            return self.voice_factory()
+        except VoiceConnectError as exc:
+            return UnavailableVoiceSession(str(exc))
+
+    async def run(self, line: PhoneLine) -> None:
+        """Bridge `line` until the call ends (registered in the live calls meanwhile)."""
+        bridge = CallBridge(
+            line,
+            self._voice(),
+            settings=self.settings,
+            carrier=self.carrier,
+            life=self.life,
+            hub=self.hub,
+            tools=self.tools,
+        )
+        self.life.live_calls.add(bridge)
+        try:
+            await bridge.run()
+        finally:
+            self.life.live_calls.remove(line.call_id)
