@@ -1,12 +1,13 @@
 """Benchmark of the bridge's own hot path: N calls in one event loop, no sockets.
 
-    python -m bench.bridge_hot_path --calls 100 --seconds 10
+    python -m bench.bridge_hot_path --calls 100 --seconds 10 [--record off|on|both]
 
 Each call runs a real `CallBridge` between an in-memory media stream and an in-memory voice
 session. Both sides produce a 20 ms frame every 20 ms (caller audio in, agent audio out, marks
 echoed at once), so this isolates what our code costs per frame — the bridge's dispatch, the
 playback ledger, mark bookkeeping — from websocket libraries and the OS. Reports the time from a
 frame being handed to the bridge to the bridge handing it on (each direction), and CPU per call.
+`--record both` (the default) measures the same load with call recording off, then on.
 """
 
 import argparse
@@ -42,10 +43,14 @@ class Stream:
         self.direction = "inbound"
         self.custom_parameters: dict[str, str] = {}
         self.queue: asyncio.Queue[object] = asyncio.Queue()
-        self.media = CallerAudio(FRAME, 0)
+        self._caller_audio = CallerAudio
         self.sent_at: list[int] = []  # agent frames handed to Twilio (ns)
         self.out_lat: list[int] = []
         self.pending_agent: list[int] = []
+
+    def frame(self, n: int) -> object:
+        """The n-th caller frame, stamped with its media time as Twilio does."""
+        return self._caller_audio(FRAME, n * 20)
 
     async def incoming(self) -> AsyncIterator[object]:
         while True:
@@ -102,7 +107,7 @@ async def drive(stream: Stream, voice: Voice, seconds: float, offset: float) -> 
     for n in range(int(seconds / 0.02)):
         await asyncio.sleep(max(0.0, begin + n * 0.02 - loop.time()))
         voice.pending_caller.append(time.perf_counter_ns())
-        stream.queue.put_nowait(stream.media)
+        stream.queue.put_nowait(stream.frame(n))
         stream.pending_agent.append(time.perf_counter_ns())
         voice.events_q.put_nowait(
             AgentAudio(item_id="item_1", content_index=0, payload=FRAME, response_id="resp_1")
@@ -174,14 +179,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--record", choices=["off", "on", "both"], default="both")
     args = parser.parse_args()
+    from callcenter.config import get_settings
+
     workdir = tempfile.mkdtemp(prefix="bench-hot-path-")
     os.environ.update(
         DATABASE_URL=f"sqlite:///{workdir}/bench.db",
         BACKGROUND_WORKERS="false",
         LOG_LEVEL="WARNING",
+        RECORDINGS_DIR=f"{workdir}/recordings",
     )
-    print(json.dumps(asyncio.run(main_async(args.calls, args.seconds)), indent=2))
+    report: dict[str, object] = {}
+    for record in ("off", "on") if args.record == "both" else (args.record,):
+        os.environ["RECORD_CALLS"] = "true" if record == "on" else "false"
+        get_settings.cache_clear()
+        report[f"recording_{record}"] = asyncio.run(main_async(args.calls, args.seconds))
+    print(json.dumps(report, indent=2))
 
 
 if __name__ == "__main__":

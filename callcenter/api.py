@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from callcenter.accounts import service as accounts
 from callcenter.calls.after_call import AfterCall
 from callcenter.calls.carrier import Carrier
+from callcenter.calls.completed import AnnounceCompleted
 from callcenter.calls.drain import install_sigterm_drain
 from callcenter.calls.life import CallLife
 from callcenter.calls.outbound import OutboundDialer
@@ -30,7 +31,17 @@ from callcenter.metrics import HttpMetricsMiddleware
 from callcenter.notify.base import EmailSender
 from callcenter.notify.senders import build_email_sender
 from callcenter.notify.worker import run_outbox_worker
-from callcenter.rest import calls, dnc, health, leads, metrics, outbound
+from callcenter.recording.retention import run_recording_upkeep
+from callcenter.rest import (
+    calls,
+    dnc,
+    health,
+    leads,
+    metrics,
+    outbound,
+    recordings,
+    webhook_endpoints,
+)
 from callcenter.sim import softphone
 from callcenter.sim.carrier import SimulatorCarrier
 from callcenter.telephony import media_stream, webhooks
@@ -39,6 +50,7 @@ from callcenter.voice.connector import CallConnector
 from callcenter.voice.providers.factory import build_voice_factory
 from callcenter.voice.session import VoiceSessionFactory
 from callcenter.voice.tools import default_tools
+from callcenter.webhooks.worker import run_webhook_worker
 from callcenter.workers import Job, start_workers
 
 log = logging.getLogger(__name__)
@@ -81,7 +93,7 @@ def build_core(
     carrier = carrier or build_carrier(settings)
     hub = hub or LiveHub()
     live_calls = LiveCalls()
-    after_call = AfterCall([LeadFinalizer(settings=settings, hub=hub)])
+    after_call = AfterCall([LeadFinalizer(settings=settings, hub=hub), AnnounceCompleted()])
     life = CallLife(hub=hub, live_calls=live_calls, carrier=carrier, after_call=after_call)
     voice_factory = voice_factory or build_voice_factory(settings)
     return Core(
@@ -133,7 +145,15 @@ def _jobs(core: Core) -> dict[str, Job]:
     async def orphan_sweeper() -> None:
         await run_orphan_sweeper(core.life)
 
-    return {"outbox": outbox, "orphan-sweeper": orphan_sweeper}
+    async def recording_upkeep() -> None:
+        await run_recording_upkeep(settings)
+
+    return {
+        "outbox": outbox,
+        "orphan-sweeper": orphan_sweeper,
+        "webhooks": run_webhook_worker,
+        "recordings": recording_upkeep,
+    }
 
 
 @asynccontextmanager
@@ -206,5 +226,7 @@ def create_api(settings: Settings | None = None, core: Core | None = None) -> Fa
     app.add_middleware(BodySizeLimit)
     app.add_middleware(HttpMetricsMiddleware)
     for module in (health, calls, leads, outbound, dnc, metrics, webhooks, media_stream, softphone):
+        app.include_router(module.router)
+    for module in (recordings, webhook_endpoints):
         app.include_router(module.router)
     return app

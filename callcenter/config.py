@@ -71,6 +71,11 @@ class Settings(BaseSettings):
     default_region: str = "US"
     voicemail_action: Literal["leave_message", "hang_up"] = "leave_message"
 
+    record_calls: bool = True
+    recordings_dir: Path = Path("var/recordings")
+    recording_retention_days: int = Field(default=90, ge=1)
+    recording_notice: str = "This call may be recorded."
+
     allowed_countries: CommaList = Field(default_factory=list)
     calling_hours: str = "09:00-20:00"
     max_calls_per_number_per_day: int = Field(default=3, ge=1)

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from callcenter.calls import states
+from callcenter.calls.completed import announce_call
 from callcenter.calls.states import StatusChange
 from callcenter.db.models import Call, CallDirection, CallStatus, EndReason
 from callcenter.db.repo import calls as calls_repo
@@ -99,6 +100,8 @@ def apply_status(
     calls_repo.add_status_event(
         session=session, call_id=call.id, status=status.value, source=source, detail=detail
     )
+    if status is CallStatus.in_progress:
+        announce_call(session=session, call=call, event_type="call.started")
     return StatusChange(changed=True)
 
 

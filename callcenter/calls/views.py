@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, computed_field
 
 from callcenter.db.models import Call, CallStatusEvent, TranscriptTurn
 
@@ -31,6 +31,21 @@ class CallView(BaseModel):
     ended_at: IsoTime | None
     duration_seconds: int | None
     lead_id: int | None
+    # After the call (CONTRACT.md): the review, the recording, the campaign that placed it.
+    summary: str | None
+    outcome: str | None
+    next_step: str | None
+    sentiment: str | None
+    campaign_id: int | None
+    recording_key: str | None = Field(default=None, exclude=True)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def recording_url(self) -> str | None:
+        """Where the recording is served, once one was started."""
+        if not self.recording_key or not self.call_sid:
+            return None
+        return f"/api/calls/{self.call_sid}/recording"
 
     @classmethod
     def of(cls, call: Call) -> "CallView":
@@ -79,7 +94,8 @@ class CallDetailView(CallView):
         cls, call: Call, turns: list[TranscriptTurn], events: list[CallStatusEvent]
     ) -> "CallDetailView":
         return cls(
-            **CallView.of(call).model_dump(),
+            **CallView.of(call).model_dump(exclude={"recording_url"}),
+            recording_key=call.recording_key,
             transcript=[TurnView.model_validate(t) for t in turns],
             status_history=[StatusEventView.of(e) for e in events],
         )

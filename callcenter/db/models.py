@@ -1,4 +1,4 @@
-"""The tables: calls, their status history and transcript, leads, notes, outbox, users."""
+"""The tables: calls, their status history and transcript, leads, notes, outboxes, users."""
 
 from datetime import datetime
 from enum import StrEnum
@@ -123,6 +123,15 @@ class Call(SQLModel, table=True):
     # Bumped whenever a finished call is finalised (leads + emails); guards double work.
     finalized_at: datetime | None = _opt_ts()
     updated_at: datetime = _ts()
+    # After the call: its review (values of `leads.review`) and its recording's store key.
+    summary: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    outcome: str | None = Field(default=None, max_length=32, index=True)
+    next_step: str | None = Field(default=None, max_length=500)
+    sentiment: str | None = Field(default=None, max_length=16)
+    reviewed_at: datetime | None = _opt_ts()
+    recording_key: str | None = Field(default=None, max_length=200)
+    # The outbound campaign that placed the call (campaigns live in their own table).
+    campaign_id: int | None = Field(default=None, index=True)
 
 
 class CallStatusEvent(SQLModel, table=True):
@@ -252,3 +261,48 @@ class JobLease(SQLModel, table=True):
     name: str = Field(primary_key=True, max_length=64)
     holder: str = Field(max_length=100)
     expires_at: datetime = _ts()
+
+
+class WebhookEndpoint(SQLModel, table=True):
+    """A URL that receives signed events; `events` is a comma-separated list of event types."""
+
+    __tablename__ = "webhook_endpoints"
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(max_length=2000)
+    events: str = Field(max_length=500)
+    secret: str = Field(max_length=100)
+    created_at: datetime = _ts()
+
+
+class DeliveryStatus(StrEnum):
+    pending = "pending"
+    sending = "sending"
+    delivered = "delivered"
+    failed = "failed"
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """One event for one endpoint: the body exactly as signed, retried until a 2xx or given up.
+
+    Written in the transaction of the change it announces; `event_id` is the `webhook-id`."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        UniqueConstraint("endpoint_id", "event_id", name="uq_delivery_endpoint_event"),
+        Index("ix_delivery_due", "status", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    endpoint_id: int = Field(foreign_key="webhook_endpoints.id", index=True, ondelete="CASCADE")
+    event_id: str = Field(max_length=80)
+    event_type: str = Field(max_length=32)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    call_id: int | None = Field(default=None, index=True)
+    status: DeliveryStatus = Field(default=DeliveryStatus.pending, max_length=16)
+    attempts: int = 0
+    next_attempt_at: datetime = _ts()
+    claimed_until: datetime | None = _opt_ts()
+    last_error: str | None = Field(default=None, max_length=1000)
+    delivered_at: datetime | None = _opt_ts()
+    created_at: datetime = _ts()

@@ -1,4 +1,5 @@
-"""What happens to a call's lead once the call has ended: extract, merge, queue the emails."""
+"""What happens once a call has ended: extract the lead, review the call (summary, outcome),
+then merge the lead, store the review and queue the emails in one transaction."""
 
 import asyncio
 import logging
@@ -16,6 +17,9 @@ from callcenter.db.types import utcnow
 from callcenter.leads.extraction import build_extractor
 from callcenter.leads.extractor import Turn
 from callcenter.leads.normalize import LeadFields
+from callcenter.leads.review import CallReview
+from callcenter.leads.review_openai import build_reviewer
+from callcenter.leads.review_step import apply_review, facts_of, merged
 from callcenter.leads.service import caller_id_phone, lead_for_call
 from callcenter.live.events import CallEvent
 from callcenter.live.hub import LiveHub
@@ -30,6 +34,7 @@ log = logging.getLogger(__name__)
 class _Snapshot:
     turns: list[Turn]
     lead: LeadFields
+    call: Call
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +63,9 @@ async def finalize_call(
             extractor = build_extractor(settings)
             fields = await extractor.extract(snapshot.turns)
         fields = _corrections_only(snapshot.lead, fields)
-        result = await asyncio.to_thread(_commit, settings, call_id, fields, snapshot)
+        facts = facts_of(snapshot.call, snapshot.turns, merged(snapshot.lead, fields))
+        review = await build_reviewer(settings).review(facts)
+        result = await asyncio.to_thread(_commit, settings, call_id, fields, snapshot, review)
     except Exception:
         log.exception("finalising call %s failed", call_id)
         return None
@@ -104,7 +111,7 @@ def _load(call_id: int) -> _Snapshot | None:
             for t in transcripts_repo.list_turns(session=session, call_id=call_id)
         ]
         lead = session.get(Lead, call.lead_id) if call.lead_id else None
-        return _Snapshot(turns=turns, lead=_fields_of(lead))
+        return _Snapshot(turns=turns, lead=_fields_of(lead), call=call)
 
 
 def _fields_of(lead: Lead | None) -> LeadFields:
@@ -139,7 +146,7 @@ def team_recipients(settings: Settings) -> list[str]:
 
 
 def _commit(
-    settings: Settings, call_id: int, fields: LeadFields, snapshot: _Snapshot
+    settings: Settings, call_id: int, fields: LeadFields, snapshot: _Snapshot, review: CallReview
 ) -> FinalizeResult | None:
     with session_scope() as session:
         # Claim the call first: on PostgreSQL this row lock serialises concurrent finalisers,
@@ -154,6 +161,7 @@ def _commit(
         call = calls_repo.get_call(session=session, call_id=call_id)
         assert call is not None and call.id is not None
         session.refresh(call)
+        apply_review(call, review)
         had_conversation = any(t.role == "caller" for t in snapshot.turns)
         if call.lead_id is None and fields.is_empty() and not had_conversation:
             return FinalizeResult(lead_id=None, changed=[], emails_queued=0)

@@ -15,6 +15,7 @@ from callcenter.leads.normalize import (
     normalize_field,
     normalize_phone,
 )
+from callcenter.leads.views import announce_lead
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +98,10 @@ def lead_for_call(
         call.updated_at = utcnow()
         changed.append("call")
     session.flush()
+    if created or any(key != "call" for key in changed):
+        # A new lead folded into an older one is an update of the older lead.
+        is_new = created and lead.source_call_id == call.id
+        announce_lead(session=session, lead=lead, created=is_new, call_id=call.id)
     return lead, (["created", *changed] if created else changed)
 
 
@@ -156,6 +161,8 @@ def update_lead(*, session: Session, lead_id: int, changes: dict[str, object], a
         text = f"Status changed from {old_status.value} to {new_status.value}"
         _note(session, lead, author, text)
     session.flush()
+    if updates:
+        announce_lead(session=session, lead=lead, created=False)
     return lead
 
 

@@ -95,6 +95,10 @@ def render_team_notification(
         ("Business", lead.business_type),
         ("Need", lead.need),
         ("Call", f"#{call.id}, {call.duration_seconds or 0} s, {call.status.value}"),
+        ("Outcome", (call.outcome or "").replace("_", " ") or None),
+        ("Next step", call.next_step),
+        ("Sentiment", call.sentiment),
+        ("Summary", call.summary),
     ]
     return _render(
         "team_notification",

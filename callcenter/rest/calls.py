@@ -9,6 +9,7 @@ from callcenter.calls.views import CallDetailView, CallView
 from callcenter.db.models import CallDirection, CallStatus
 from callcenter.db.repo import calls as calls_repo
 from callcenter.db.repo import transcripts
+from callcenter.leads.review import Outcome
 from callcenter.rest.deps import ApiPrincipal, SessionDep
 from callcenter.rest.schemas import ItemsOut, PageOut
 
@@ -25,6 +26,7 @@ def list_calls(
     since: datetime | None = None,
     until: datetime | None = None,
     has_lead: bool | None = None,
+    outcome: Outcome | None = None,
     sort: Annotated[str, Query(pattern=r"^-?(started_at|duration|status|id)$")] = "-started_at",
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
@@ -37,6 +39,7 @@ def list_calls(
         since=since,
         until=until,
         has_lead=has_lead,
+        outcome=outcome,
         sort=sort,
         limit=limit,
         offset=offset,

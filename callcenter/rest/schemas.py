@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict
 
 from callcenter.calls.views import CallView, IsoTime
 from callcenter.db.repo.paging import Page
+from callcenter.leads.views import LeadView
 
 T = TypeVar("T")
 
@@ -35,21 +36,8 @@ class ItemsOut(BaseModel, Generic[T]):
     items: list[T]
 
 
-class LeadOut(BaseModel):
-    """A lead as the API shows it."""
-
-    model_config = ConfigDict(from_attributes=True, use_enum_values=True)
-
-    id: int
-    name: str | None
-    email: str | None
-    phone: str | None
-    business_type: str | None
-    need: str | None
-    status: str
-    source_call_id: int | None
-    created_at: IsoTime
-    updated_at: IsoTime
+class LeadOut(LeadView):
+    """A lead as the API shows it (the shape webhooks carry too)."""
 
 
 class NoteOut(BaseModel):

@@ -24,11 +24,12 @@ NAV: list[NavItem] = [
 ]
 SOFTPHONE = NavItem("Call the agent", "/softphone", "headset")
 USERS = NavItem("Users", "/users", "user-cog", managers_only=True)
+WEBHOOKS = NavItem("Webhooks", "/webhooks", "webhook", managers_only=True)
 RULE = f"1px solid {rx.color('gray', 5)}"
 
 
 def nav_items(*, softphone: bool) -> list[NavItem]:
-    return [*NAV, *([SOFTPHONE] if softphone else []), USERS]
+    return [*NAV, *([SOFTPHONE] if softphone else []), USERS, WEBHOOKS]
 
 
 def _for_role(item: NavItem, link: rx.Component) -> rx.Component:

@@ -16,6 +16,7 @@ from callcenter.ui.pages.leads import LeadsState, leads_page
 from callcenter.ui.pages.live import LivePageState, live_page
 from callcenter.ui.pages.login import LoginState, login_page
 from callcenter.ui.pages.users import UsersState, users_page
+from callcenter.ui.pages.webhooks import WebhooksState, webhooks_page
 from callcenter.ui.state.auth import AuthState
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ def register_pages(app: rx.App) -> None:
         ("/live", "Live", live_page, LivePageState.on_load),
         ("/do-not-call", "Do not call", do_not_call_page, DoNotCallState.on_load),
         ("/users", "Users", users_page, UsersState.on_load),
+        ("/webhooks", "Webhooks", webhooks_page, WebhooksState.on_load),
     ]
     for route, title, page, on_load in pages:
         app.add_page(framed(page), route=route, title=f"{title} · Callcenter", on_load=on_load)

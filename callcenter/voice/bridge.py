@@ -15,6 +15,7 @@ from callcenter.config import Settings
 from callcenter.db.models import EndReason
 from callcenter.db.types import utcnow
 from callcenter.live.hub import LiveHub
+from callcenter.recording.calls import start_recorder
 from callcenter.voice import instructions, realtime_events
 from callcenter.voice.bridge_endings import PLAYOUT_TIMEOUT, BridgeEndings
 from callcenter.voice.bridge_state import BridgeState, audio_origin, spoken_at
@@ -81,6 +82,7 @@ class CallBridge(BridgeEndings):
         self._ending: asyncio.Task[None] | None = None
         self._log = {"call_sid": stream.call_sid, "stream_sid": stream.stream_sid}
         self._tool_context = ToolCallContext(call_id=stream.call_id, settings=settings, hub=hub)
+        self.recorder = start_recorder(settings, call_id=stream.call_id, call_sid=stream.call_sid)
         self._handlers: dict[type, Callable[[Any], Awaitable[None]]] = {
             AgentAudio: self._on_agent_audio,
             AgentTranscript: self._on_agent_transcript,
@@ -113,6 +115,8 @@ class CallBridge(BridgeEndings):
             await self.voice.close()
             self.turns.flush()
             await self.writer.close()
+            if self.recorder is not None:
+                await self.recorder.close()
 
     async def _run_until_done(self, *extra: Coroutine[Any, Any, None]) -> None:
         async with asyncio.TaskGroup() as group:
@@ -162,6 +166,7 @@ class CallBridge(BridgeEndings):
     async def _caller_loop(self) -> None:
         state = self.state
         send_audio = self.voice.send_audio
+        recorder = self.recorder
         try:
             async for message in self.stream.incoming():
                 if isinstance(message, CallerAudio):
@@ -169,6 +174,8 @@ class CallBridge(BridgeEndings):
                     if state.audio_origin is None:
                         state.audio_origin = audio_origin(message.position_ms)
                     await send_audio(message.payload)
+                    if recorder is not None:
+                        recorder.caller(message.position_ms, message.payload)
                 elif isinstance(message, MarkPlayed):
                     self._on_mark(message.name)
                 elif isinstance(message, Digit):
@@ -180,6 +187,8 @@ class CallBridge(BridgeEndings):
 
     def _on_mark(self, name: str) -> None:
         item = self.state.playback.acknowledged(name)
+        if self.recorder is not None:
+            self.recorder.played(name)
         if item is not None:
             self.turns.maybe_finish(item.item_id)
         self._update_played_out()
@@ -232,6 +241,8 @@ class CallBridge(BridgeEndings):
             self.turns.agent_turn(event.item_id, event.response_id)
             self.turns.set_speaking("agent")
         name = state.playback.forwarded(event.item_id, event.content_index, b64_len(event.payload))
+        if self.recorder is not None:
+            self.recorder.agent(name, event.payload)
         self._played_out.clear()
         # A mark after every chunk: its echo proves that much audio reached the caller.
         await self.stream.send_media(event.payload)
@@ -271,6 +282,8 @@ class CallBridge(BridgeEndings):
         # Barge-in: clear Twilio's queue first so the caller hears nothing more, then tell the
         # model exactly how much of its item was heard (acknowledged bytes, not wall time).
         await self.stream.send_clear()
+        if self.recorder is not None:
+            self.recorder.cleared()  # what Twilio still had queued is never heard
         cut = state.playback.interrupt()
         self._update_played_out()
         if cut is None:

@@ -38,4 +38,5 @@ async def load_session_config(
         direction=direction or stream.direction or "inbound",
         lead_name=lead_name or stream.custom_parameters.get("lead_name") or None,
         caller_number=caller,
+        notice=settings.recording_notice.strip() or None if settings.record_calls else None,
     )

@@ -31,6 +31,7 @@ OUTBOUND_OPENING = (
     "in {company}'s services and you would like to learn what they need. Then ask if now is a "
     "good time."
 )
+NOTICE_FIRST = 'Before anything else, say exactly: "{notice}" Then: '
 GOODBYE = "Say a short, polite goodbye to the caller now ({why}). Do not ask anything else."
 
 
@@ -54,12 +55,13 @@ def base_instructions(settings: Settings, tool_guidance: str = "") -> str:
 def opening_instructions(settings: Settings, config: SessionConfig) -> str:
     """What the agent says first: a greeting (inbound) or an introduction (outbound)."""
     company = settings.company_name
+    notice = NOTICE_FIRST.format(notice=config.notice) if config.notice else ""
     if config.direction == "outbound":
         addressee = (
             f"address them as {config.lead_name}" if config.lead_name else "greet them politely"
         )
-        return OUTBOUND_OPENING.format(company=company, addressee=addressee)
-    return INBOUND_GREETING.format(company=company)
+        return notice + OUTBOUND_OPENING.format(company=company, addressee=addressee)
+    return notice + INBOUND_GREETING.format(company=company)
 
 
 def goodbye_instructions(why: str) -> str:

@@ -127,6 +127,8 @@ class SessionConfig:
     direction: str = "inbound"
     lead_name: str | None = None
     caller_number: str | None = None
+    # Said before anything else when the call is recorded (RECORDING_NOTICE).
+    notice: str | None = None
 
 
 class VoiceConnectError(Exception):

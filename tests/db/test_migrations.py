@@ -19,6 +19,8 @@ EXPECTED_TABLES = {
     "do_not_call",
     "app_settings",
     "job_leases",
+    "webhook_endpoints",
+    "webhook_deliveries",
     "alembic_version",
 }
 

@@ -73,7 +73,9 @@ def _answer(fake: FakeOpenAI, request: Request) -> tuple[int, Any]:
     if action == "garbage":
         return 200, _completion(model, "not json at all")
     assert isinstance(action, dict)
-    fields = {k: action.get(k) for k in ("name", "email", "phone", "business_type", "need")}
+    # Answer with the fields of the schema the client asked for (lead or call review).
+    schema = body.get("response_format", {}).get("json_schema", {}).get("schema", {})
+    fields = {k: action.get(k) for k in schema.get("properties", {})}
     return 200, _completion(model, json.dumps(fields))
 
 

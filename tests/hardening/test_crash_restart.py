@@ -1,13 +1,15 @@
 """The server process is SIGKILLed mid-call and started again: nothing committed is lost, the
-call is closed (`failed` / `error`) within 30 s of the new process being healthy, and the lead
-and team email are still produced."""
+call is closed (`failed` / `error`) within 30 s of the new process being healthy, the lead and
+team email are still produced, and the call's recording is a valid WAV of the audio so far."""
 
 import asyncio
+import io
 import os
 import signal
 import subprocess
 import sys
 import time
+import wave
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -23,6 +25,7 @@ from callcenter.db.models import Call, CallStatus, EndReason, OutboxMessage, Tra
 from callcenter.db.repo import jobs
 from callcenter.db.session import get_engine
 from callcenter.sim.carrier import SimulatorCarrier
+from tests.conftest import TEST_API_TOKEN
 from tests.fakes.realtime_server import API_KEY, FakeRealtime
 from tests.hardening.stack import GREETING, TWILIO_TOKEN, RemoteCaller, greeting_script
 from tests.support.servers import free_port
@@ -155,6 +158,11 @@ async def test_sigkill_mid_call_then_restart(env: dict[str, str], tmp_path: Path
         with Session(get_engine()) as session:
             emails = session.exec(select(OutboxMessage).where(OutboxMessage.call_id == call.id))
             recipients = [m.to_address for m in emails.all()]
+        async with httpx.AsyncClient(
+            base_url=f"http://127.0.0.1:{port}",
+            headers={"Authorization": f"Bearer {TEST_API_TOKEN}"},
+        ) as http:
+            recording = await http.get(f"/api/calls/{call.id}/recording")
     finally:
         for proc in (first, second):
             if proc is not None and proc.poll() is None:
@@ -167,6 +175,11 @@ async def test_sigkill_mid_call_then_restart(env: dict[str, str], tmp_path: Path
     assert _texts(call.id) == [GREETING, "My name is Ada Lovelace.", "Nice to meet you, Ada."]
     assert final.lead_id is not None
     assert recipients == ["team@example.com"]
+    # The recording of the killed call is a valid WAV with the audio written before the kill.
+    assert recording.status_code == 200
+    with wave.open(io.BytesIO(recording.content)) as wav:
+        assert (wav.getnchannels(), wav.getframerate()) == (2, 8000)
+        assert wav.getnframes() / 8000 >= 0.5
 
 
 async def test_sigterm_lets_the_agent_say_goodbye_then_exits(

@@ -80,6 +80,7 @@ def list_calls(
     since: datetime | None = None,
     until: datetime | None = None,
     has_lead: bool | None = None,
+    outcome: str | None = None,
     sort: str = "-started_at",
     limit: int = 50,
     offset: int = 0,
@@ -94,6 +95,8 @@ def list_calls(
         query = query.where(Call.started_at >= as_utc(since))
     if until:
         query = query.where(Call.started_at < as_utc(until))
+    if outcome:
+        query = query.where(Call.outcome == outcome)
     if has_lead is not None:
         query = query.where(
             col(Call.lead_id).is_not(None) if has_lead else col(Call.lead_id).is_(None)

@@ -1,4 +1,5 @@
-"""`/calls/[call_id]`: metadata, status timeline, transcript as a chat, the lead, call back."""
+"""`/calls/[call_id]`: summary and recording, metadata, status timeline, the transcript as a
+chat (a click on a turn plays the recording from there), the lead, call back."""
 
 import asyncio
 from typing import Any
@@ -79,8 +80,70 @@ def _timeline_item(entry: Any) -> rx.Component:
     )
 
 
+PLAYER_ID = "call-recording"
+
+
 def _turn(turn: Any) -> rx.Component:
-    return chat_bubble(turn.role, turn.text, turn.at, turn.interrupted)
+    # Seek the player to where the turn starts, then play (a refused autoplay is fine).
+    seek = rx.call_script(
+        f"(() => {{ const a = document.getElementById('{PLAYER_ID}'); if (a) {{ a.currentTime = "
+        + turn.offset.to_string()
+        + "; a.play().catch(() => {}); } })()"
+    )
+    detail: Any = CallDetailState.detail
+    return rx.box(
+        chat_bubble(turn.role, turn.text, turn.at, turn.interrupted),
+        on_click=seek,
+        cursor=rx.cond(detail.recording_url != "", "pointer", "default"),
+        title="Play the recording from here",
+        width="100%",
+    )
+
+
+def _review_card() -> rx.Component:
+    d: Any = CallDetailState.detail
+    return section(
+        "Summary",
+        rx.vstack(
+            rx.hstack(
+                rx.cond(d.outcome != "", rx.badge(d.outcome, size="2", color_scheme="blue")),
+                rx.cond(
+                    d.sentiment != "",
+                    rx.badge(
+                        d.sentiment,
+                        size="2",
+                        color_scheme=rx.match(
+                            d.sentiment, ("positive", "green"), ("negative", "red"), "gray"
+                        ),
+                    ),
+                ),
+                spacing="2",
+            ),
+            rx.text(
+                rx.cond(
+                    d.summary != "",
+                    d.summary,
+                    rx.cond(d.reviewed, "No summary: the caller said nothing.", "No summary yet."),
+                ),
+                size="2",
+                class_name="cc-call-summary",
+            ),
+            rx.cond(d.next_step != "", _meta("Next step", d.next_step)),
+            rx.cond(
+                d.recording_url != "",
+                rx.el.audio(
+                    src=d.recording_url,
+                    controls=True,
+                    preload="metadata",
+                    id=PLAYER_ID,
+                    style={"width": "100%"},
+                ),
+                rx.text("No recording.", size="1", color=rx.color("gray", 11)),
+            ),
+            spacing="2",
+            width="100%",
+        ),
+    )
 
 
 def _lead_card() -> rx.Component:
@@ -130,6 +193,7 @@ def _body() -> rx.Component:
                 ),
             ),
             rx.vstack(
+                _review_card(),
                 section(
                     "Details",
                     rx.grid(

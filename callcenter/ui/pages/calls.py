@@ -4,6 +4,7 @@ from typing import Any
 
 import reflex as rx
 
+from callcenter.leads.review import Outcome
 from callcenter.ui.components.common import empty_state, page_header, status_badge, table_box
 from callcenter.ui.components.filters import (
     choice_filter,
@@ -29,7 +30,7 @@ CALLS = ListSpec(
     noun="calls",
     page_size=PAGE_SIZE,
     fetch=_fetch,
-    choices=("status", "direction", "has_lead", "sort", "since", "until"),
+    choices=("status", "direction", "has_lead", "outcome", "sort", "since", "until"),
 )
 
 
@@ -39,6 +40,7 @@ class CallsState(ListPageState, AuthState):
     since: rx.Field[str] = rx.field("")
     until: rx.Field[str] = rx.field("")
     has_lead: rx.Field[str] = rx.field("")
+    outcome: rx.Field[str] = rx.field("")
     q: rx.Field[str] = rx.field("")
     sort: rx.Field[str] = rx.field("-started_at")
     rows: rx.Field[list[CallRow]] = rx.field(default_factory=list)
@@ -60,6 +62,11 @@ _STATUSES = [
 ]
 
 
+_OUTCOMES = [(ANY, "Any outcome")] + [
+    (o.value, o.value.replace("_", " ").capitalize()) for o in Outcome
+]
+
+
 def filters_bar() -> rx.Component:
     return filters_row(
         CallsState,
@@ -77,6 +84,7 @@ def filters_bar() -> rx.Component:
             "Lead",
             [(ANY, "Any"), ("yes", "With a lead"), ("no", "Without a lead")],
         ),
+        choice_filter(CallsState, "outcome", "Outcome", _OUTCOMES),
         date_filter(CallsState, "calls", "since", "From"),
         date_filter(CallsState, "calls", "until", "To"),
         choice_filter(CallsState, "sort", "Sort", list(SORTS.items())),
@@ -91,6 +99,7 @@ def _row(row: Any) -> rx.Component:
         rx.table.cell(rx.text(row.started, size="2")),
         rx.table.cell(rx.text(row.duration, size="2")),
         rx.table.cell(rx.text(row.lead_name, size="2")),
+        rx.table.cell(rx.text(row.outcome, size="2")),
         rx.table.cell(rx.text(row.end_reason, size="2", color=rx.color("gray", 11))),
         on_click=CallsState.open_row(row.id),
         cursor="pointer",
@@ -99,7 +108,16 @@ def _row(row: Any) -> rx.Component:
 
 
 def calls_table() -> rx.Component:
-    headers = ("Number", "Direction", "Status", "Started (UTC)", "Duration", "Lead", "Ended")
+    headers = (
+        "Number",
+        "Direction",
+        "Status",
+        "Started (UTC)",
+        "Duration",
+        "Lead",
+        "Outcome",
+        "Ended",
+    )
     return list_body(
         CallsState,
         table_box(headers, rx.foreach(CallsState.rows, _row)),

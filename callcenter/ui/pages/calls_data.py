@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field, replace
 
+from callcenter.calls.views import CallView
 from callcenter.db.repo import calls as calls_repo
 from callcenter.db.repo import leads as leads_repo
 from callcenter.db.repo import transcripts as transcripts_repo
@@ -27,6 +28,7 @@ class CallFilters(QueryFilters):
     since: str = ""  # YYYY-MM-DD
     until: str = ""  # YYYY-MM-DD (inclusive)
     has_lead: str = ""  # "", "yes", "no"
+    outcome: str = ""
     q: str = ""
     sort: str = "-started_at"
     page: int = 1
@@ -45,6 +47,7 @@ class CallRow:
     duration: str = ""
     lead_name: str = ""
     end_reason: str = ""
+    outcome: str = ""
 
 
 @dataclass
@@ -64,6 +67,7 @@ def load_calls(filters: CallFilters) -> CallsPage:
             since=since,
             until=until,
             has_lead={"yes": True, "no": False}.get(filters.has_lead),
+            outcome=filters.outcome or None,
             sort=filters.sort,
             limit=PAGE_SIZE,
             offset=(filters.page - 1) * PAGE_SIZE,
@@ -83,6 +87,7 @@ def load_calls(filters: CallFilters) -> CallsPage:
                 duration=duration(c.duration_seconds),
                 lead_name=names.get(c.lead_id, "") if c.lead_id else "",
                 end_reason=(c.end_reason.value.replace("_", " ") if c.end_reason else ""),
+                outcome=(c.outcome or "").replace("_", " "),
             )
             for c in page.items
         ]
@@ -102,6 +107,13 @@ class ChatTurn:
     text: str = ""
     at: str = ""
     interrupted: bool = False
+
+
+@dataclass
+class ChatTurnAt(ChatTurn):
+    """A turn with where it starts in the recording (seconds)."""
+
+    offset: float = 0.0
 
 
 @dataclass
@@ -127,8 +139,14 @@ class CallDetail:
     lead_phone: str = ""
     lead_business: str = ""
     lead_need: str = ""
+    reviewed: bool = False
+    summary: str = ""
+    outcome: str = ""
+    next_step: str = ""
+    sentiment: str = ""
+    recording_url: str = ""
     timeline: list[TimelineEntry] = field(default_factory=list)
-    turns: list[ChatTurn] = field(default_factory=list)
+    turns: list[ChatTurnAt] = field(default_factory=list)
 
 
 def load_call_detail(call_id: int) -> CallDetail:
@@ -140,6 +158,7 @@ def load_call_detail(call_id: int) -> CallDetail:
         events = calls_repo.list_status_events(session=session, call_id=call.id)
         turns = transcripts_repo.list_turns(session=session, call_id=call.id)
         dial = call.from_number if call.direction.value == "inbound" else call.to_number
+        media_start = call.answered_at or call.started_at  # the stream starts on answer
         return CallDetail(
             found=True,
             id=call.id,
@@ -162,6 +181,12 @@ def load_call_detail(call_id: int) -> CallDetail:
             lead_phone=(lead.phone or "") if lead else "",
             lead_business=(lead.business_type or "") if lead else "",
             lead_need=(lead.need or "") if lead else "",
+            reviewed=call.reviewed_at is not None,
+            summary=call.summary or "",
+            outcome=(call.outcome or "").replace("_", " "),
+            next_step=call.next_step or "",
+            sentiment=call.sentiment or "",
+            recording_url=CallView.of(call).recording_url or "",
             timeline=[
                 TimelineEntry(
                     status=e.status,
@@ -171,8 +196,12 @@ def load_call_detail(call_id: int) -> CallDetail:
                 for e in events
             ],
             turns=[
-                ChatTurn(
-                    role=t.role, text=t.text, at=clock(t.started_at), interrupted=t.interrupted
+                ChatTurnAt(
+                    role=t.role,
+                    text=t.text,
+                    at=clock(t.started_at),
+                    interrupted=t.interrupted,
+                    offset=max(0.0, (t.started_at - media_start).total_seconds()),
                 )
                 for t in turns
             ],

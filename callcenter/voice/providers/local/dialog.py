@@ -91,8 +91,10 @@ class Dialog:
         caller_number: str | None = None,
         direction: str = "inbound",
         lead_name: str | None = None,
+        notice: str | None = None,
     ) -> None:
         self.company = company
+        self.notice = notice or ""
         self.caller_number = caller_number or ""
         self.direction = direction
         self.lead_name = lead_name or ""
@@ -155,7 +157,8 @@ class Dialog:
         else:
             hello = f"Thanks for calling {self.company}! "
             intro = "I can get you set up with our team. "
-        return self._say(hello + intro + QUESTIONS[State.NAME])
+        notice = f"{self.notice} " if self.notice else ""
+        return self._say(notice + hello + intro + QUESTIONS[State.NAME])
 
     def on_silence(self) -> Turn:
         """The caller said nothing for a while after the agent's question."""

@@ -105,6 +105,7 @@ class LocalVoiceSession:
             caller_number=config.caller_number,
             direction=config.direction,
             lead_name=config.lead_name,
+            notice=config.notice,
         )
         self._listener.search = self._dialog.search
         self._listener.complete = self._dialog.complete

@@ -1,0 +1,158 @@
+"""`CallRecorder`: the bridge hands it references to payloads it already has (a list append
+each); one writer task per event loop wakes a few times a second and turns what gathered into
+audio, one call at a time, yielding between calls; file writes go to one I/O thread. A writer
+thread doing the decoding would hold the interpreter lock against the event loop instead."""
+
+import asyncio
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+import numpy as np
+
+from callcenter.recording.store import RecordingStore
+from callcenter.recording.timeline import AGENT, CALLER, CLEARED, PLAYED, Event, Timeline
+from callcenter.recording.wav import GrowingWav
+
+log = logging.getLogger(__name__)
+
+BATCH_SECONDS = 0.1  # how long events gather before the writer turns them into audio
+SLICE = 48  # events turned into audio between two yields to the event loop (about 0.3 s)
+
+# File I/O, in order, off the event loop: one thread for every recording of the process.
+_io = ThreadPoolExecutor(max_workers=1, thread_name_prefix="recording-io")
+
+
+class CallRecorder:
+    """One call's recording. What the bridge calls only appends to a list."""
+
+    def __init__(
+        self,
+        store: RecordingStore,
+        key: str,
+        *,
+        on_started: Callable[[], None] | None = None,
+    ) -> None:
+        self.key = key
+        self.store = store
+        self.on_started = on_started
+        self.events: list[Event] = []
+        self.closing = False
+        self.closed = asyncio.Event()
+        self.frames_written = 0
+        self._append = self.events.append
+        _writer().add(self)
+
+    # --- the bridge's side: no work, only references -------------------------------------
+
+    def caller(self, position_ms: int, payload: str) -> None:
+        self._append((CALLER, position_ms, payload))
+
+    def agent(self, mark: str, payload: str) -> None:
+        self._append((AGENT, mark, payload))
+
+    def played(self, mark: str) -> None:
+        self._append((PLAYED, mark, ""))
+
+    def cleared(self) -> None:
+        self._append((CLEARED, "", ""))
+
+    async def close(self) -> None:
+        """Write what is left and close the file."""
+        self.closing = True
+        _writer().wake()
+        await self.closed.wait()
+
+
+@dataclass(slots=True)
+class _Open:
+    """A recording being written: its file, WAV, timeline and frames waiting for the disk."""
+
+    handle: BinaryIO
+    wav: GrowingWav
+    ready: list[np.ndarray] = field(default_factory=list)
+    timeline: Timeline = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.timeline = Timeline(self.ready.append)
+
+
+class _Writer:
+    """The recordings of one event loop; its task runs while any recording is open."""
+
+    def __init__(self) -> None:
+        self._recorders: dict[CallRecorder, _Open | None] = {}
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._notes: set[asyncio.Task[None]] = set()  # "recording started" database writes
+
+    def add(self, recorder: CallRecorder) -> None:
+        self._recorders[recorder] = None
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(
+                self._run(), name="recording-writer"
+            )
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self._recorders:
+            try:
+                async with asyncio.timeout(BATCH_SECONDS):
+                    await self._wake.wait()
+            except TimeoutError:
+                pass
+            self._wake.clear()
+            for recorder in list(self._recorders):
+                try:
+                    await self._step(loop, recorder)
+                except Exception:
+                    log.exception("recording %s failed; the call goes on unrecorded", recorder.key)
+                    await self._drop(loop, recorder)
+                await asyncio.sleep(0)  # one call at a time: the bridges run in between
+
+    async def _step(self, loop: asyncio.AbstractEventLoop, recorder: CallRecorder) -> None:
+        rec = self._recorders[recorder]
+        if rec is None:
+            handle = await loop.run_in_executor(_io, recorder.store.create, recorder.key)
+            rec = self._recorders[recorder] = _Open(handle=handle, wav=GrowingWav(handle))
+            if recorder.on_started is not None:
+                note = loop.create_task(asyncio.to_thread(recorder.on_started))
+                self._notes.add(note)
+                note.add_done_callback(self._notes.discard)
+        closing = recorder.closing
+        events, recorder.events[:] = list(recorder.events), []
+        for start in range(0, len(events), SLICE):
+            rec.timeline.apply(events[start : start + SLICE])
+            await asyncio.sleep(0)
+        if closing:
+            rec.timeline.close()
+        if rec.ready:
+            frames, rec.ready[:] = np.concatenate(rec.ready), []
+            await loop.run_in_executor(_io, rec.wav.append, frames)
+            recorder.frames_written = rec.wav.frames
+        if closing:
+            await self._drop(loop, recorder)
+
+    async def _drop(self, loop: asyncio.AbstractEventLoop, recorder: CallRecorder) -> None:
+        rec = self._recorders.pop(recorder, None)
+        if rec is not None:
+            await loop.run_in_executor(_io, rec.handle.close)
+        recorder.closed.set()
+
+
+_writers: dict[asyncio.AbstractEventLoop, _Writer] = {}
+
+
+def _writer() -> _Writer:
+    loop = asyncio.get_running_loop()
+    writer = _writers.get(loop)
+    if writer is None:
+        for old in [k for k in _writers if k.is_closed()]:
+            del _writers[old]
+        writer = _writers[loop] = _Writer()
+    return writer
