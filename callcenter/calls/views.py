@@ -31,6 +31,8 @@ class CallView(BaseModel):
     ended_at: IsoTime | None
     duration_seconds: int | None
     lead_id: int | None
+    usage: dict[str, Any] | None = None  # AI tokens summed over the call
+    cost_usd: float | None = None  # the AI's price for this call (REALTIME_PRICES)
 
     @classmethod
     def of(cls, call: Call) -> "CallView":

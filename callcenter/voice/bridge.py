@@ -41,6 +41,7 @@ from callcenter.voice.session import (
 from callcenter.voice.tools.base import ToolCallContext, ToolRegistry, ToolResult
 from callcenter.voice.transcript_writer import TranscriptWriter
 from callcenter.voice.turns import TurnTracker
+from callcenter.voice.usage import Usage
 
 log = logging.getLogger(__name__)
 
@@ -305,6 +306,8 @@ class CallBridge(BridgeEndings):
         state = self.state
         if state.active_response == event.response_id:
             state.active_response = None
+        if event.usage:
+            state.usage.add(Usage.of_response(event.usage))
         self.turns.response_done(event.response_id)
         self._update_played_out()
         deferred, state.deferred_request = state.deferred_request, None

@@ -1,7 +1,9 @@
 """`CallConnector`: gives each started phone line a voice session and a bridge, for its life."""
 
+import asyncio
 import logging
 
+from callcenter.calls import records
 from callcenter.calls.carrier import Carrier
 from callcenter.calls.life import CallLife
 from callcenter.config import Settings
@@ -11,6 +13,7 @@ from callcenter.voice.line import PhoneLine
 from callcenter.voice.providers.unavailable import UnavailableVoiceSession
 from callcenter.voice.session import VoiceConnectError, VoiceSession, VoiceSessionFactory
 from callcenter.voice.tools.base import ToolRegistry
+from callcenter.voice.usage import Usage
 
 log = logging.getLogger(__name__)
 
@@ -57,3 +60,14 @@ class CallConnector:
             await bridge.run()
         finally:
             self.life.live_calls.remove(line.call_id)
+            await self._store_usage(line.call_id, bridge.state.usage)
+
+    async def _store_usage(self, call_id: int, usage: Usage) -> None:
+        """The AI usage and its cost go on the call before the after-call work reads it."""
+        if usage.is_empty():
+            return
+        cost = usage.cost_usd(self.settings.realtime_prices)
+        try:
+            await asyncio.to_thread(records.record_usage, call_id, usage.as_json(), cost)
+        except Exception:
+            log.exception("could not store the call's AI usage", extra={"call_id": call_id})

@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING, Any
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 
-from tests.fakes.realtime_script import BETA_SESSION_FIELDS, SILENCE, Connection, Reply
+from tests.fakes.realtime_script import (
+    BETA_SESSION_FIELDS,
+    SILENCE,
+    Connection,
+    Reply,
+    response_usage,
+)
 
 if TYPE_CHECKING:
     from tests.fakes.realtime_server import FakeRealtime
@@ -345,6 +351,7 @@ class RealtimeSession:
                     "id": response_id,
                     "object": "realtime.response",
                     "status": "completed",
+                    "usage": response_usage(reply),
                 },
             }
         )
