@@ -76,6 +76,8 @@ class Settings(BaseSettings):
     # Voice bridge limits: a silent Realtime session counts as lost after this many seconds;
     # calls are wound up (goodbye) before the Realtime session cap.
     realtime_stall_seconds: float = Field(default=10.0, gt=0)
+    # A voice session opened at the webhook is closed if its media stream has not started.
+    voice_preconnect_seconds: float = Field(default=15.0, gt=0, le=15.0)
     realtime_prices: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_REALTIME_PRICES))
     max_call_seconds: int = Field(default=3300, ge=1)
     default_region: str = "US"

@@ -60,8 +60,11 @@ class CallBridge(BridgeEndings):
         life: CallLife,
         hub: LiveHub,
         tools: ToolRegistry,
+        prepared: "asyncio.Future[SessionConfig] | None" = None,
     ) -> None:
         self.stream = stream
+        # A voice session opened when the call's webhook was answered (see voice/preconnect.py).
+        self.prepared = prepared
         self.voice = voice
         self.settings = settings
         self.carrier = carrier
@@ -102,9 +105,8 @@ class CallBridge(BridgeEndings):
     async def run(self) -> None:
         self.writer.start()
         try:
-            self.config = await load_session_config(self.settings, self.stream, self.tools)
             try:
-                await self.voice.start(self.config)
+                self.config = await (self.prepared or self._start_voice())
             except VoiceConnectError as exc:
                 log.error("voice engine unavailable: %s", exc, extra=self._log)
                 await self._run_until_done(self._fail_unavailable())
@@ -114,6 +116,20 @@ class CallBridge(BridgeEndings):
             await self.voice.close()
             self.turns.flush()
             await self.writer.close()
+
+    async def _start_voice(self) -> SessionConfig:
+        """Configure and open the voice session now (none was opened when the call came in)."""
+        line = self.stream
+        config = await load_session_config(
+            self.settings,
+            self.tools,
+            call_id=line.call_id,
+            call_sid=line.call_sid,
+            direction=line.direction,
+            lead_name=line.custom_parameters.get("lead_name"),
+        )
+        await self.voice.start(config)
+        return config
 
     async def _run_until_done(self, *extra: Coroutine[Any, Any, None]) -> None:
         async with asyncio.TaskGroup() as group:

@@ -14,7 +14,6 @@ from callcenter.db.repo import leads as leads_repo
 from callcenter.db.session import session_scope
 from callcenter.leads.normalize import FieldError, normalize_phone
 from callcenter.voice.instructions import base_instructions, returning_caller_instructions
-from callcenter.voice.line import PhoneLine
 from callcenter.voice.session import ReturningCaller, SessionConfig
 from callcenter.voice.tools.base import ToolRegistry
 
@@ -77,11 +76,18 @@ def _call_facts(call_id: int, region: str) -> CallFacts:
 
 
 async def load_session_config(
-    settings: Settings, stream: PhoneLine, tools: ToolRegistry
+    settings: Settings,
+    tools: ToolRegistry,
+    *,
+    call_id: int,
+    call_sid: str,
+    direction: str,
+    lead_name: str | None = None,
 ) -> SessionConfig:
-    """The session configuration for this line's call (database read off the loop)."""
+    """The session configuration for a call (database read off the loop); `direction` and
+    `lead_name` stand in when the call's row does not say."""
     try:
-        facts = await asyncio.to_thread(_call_facts, stream.call_id, settings.default_region)
+        facts = await asyncio.to_thread(_call_facts, call_id, settings.default_region)
     except Exception:
         log.warning("could not read the call's facts; the agent starts without them")
         facts = CallFacts()
@@ -91,10 +97,10 @@ async def load_session_config(
     return SessionConfig(
         instructions=instructions,
         tools=tools.specs(),
-        call_id=stream.call_id,
-        call_sid=stream.call_sid,
-        direction=facts.direction or stream.direction or "inbound",
-        lead_name=facts.lead_name or stream.custom_parameters.get("lead_name") or None,
+        call_id=call_id,
+        call_sid=call_sid,
+        direction=facts.direction or direction or "inbound",
+        lead_name=facts.lead_name or lead_name or None,
         caller_number=facts.other_party,
         returning=facts.returning,
     )

@@ -33,6 +33,7 @@ class Script:
     chunk_ms: int = 100  # audio per delta
     pace: float = 0.0  # 0: audio as fast as possible; 1.0: real time
     refuse_status: int | None = None  # HTTP status for every handshake
+    connect_delay_ms: int = 0  # how long the service takes to accept a session
     drop_after_responses: int | None = None  # close the socket (1011) after N responses
     # After N responses the model stops answering: nothing but the input buffer's VAD events
     # (speech started/stopped, committed) is sent any more.

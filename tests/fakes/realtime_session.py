@@ -104,6 +104,9 @@ class RealtimeSession:
                 "session.type",
             )
             return
+        if self.script.connect_delay_ms:
+            # A slow service: the session is accepted this long after it was configured.
+            await asyncio.sleep(self.script.connect_delay_ms / 1000)
         await self.send({"type": "session.updated", "session": session})
 
     async def error(self, code: str, message: str, param: str | None = None) -> None:
