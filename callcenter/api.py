@@ -176,6 +176,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         await core.carrier.aclose()  # the simulator ends the calls it still runs
+        await core.connector.prepared.aclose()  # voice sessions whose stream never came
         await core.life.aclose()  # after-call work in flight finishes (bounded)
         await core.hub.close()
 

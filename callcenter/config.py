@@ -11,6 +11,15 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_REALTIME_MODEL = "gpt-realtime-2.1"
+# USD per million Realtime tokens, by kind; REALTIME_PRICES (JSON) overrides any of them.
+DEFAULT_REALTIME_PRICES = {
+    "audio_in": 32.0,
+    "audio_in_cached": 0.4,
+    "text_in": 4.0,
+    "text_in_cached": 0.4,
+    "audio_out": 64.0,
+    "text_out": 16.0,
+}
 _HOURS_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]|24):([0-5]\d)$")
 
 CommaList = Annotated[list[str], NoDecode]
@@ -67,6 +76,9 @@ class Settings(BaseSettings):
     # Voice bridge limits: a silent Realtime session counts as lost after this many seconds;
     # calls are wound up (goodbye) before the Realtime session cap.
     realtime_stall_seconds: float = Field(default=10.0, gt=0)
+    # A voice session opened at the webhook is closed if its media stream has not started.
+    voice_preconnect_seconds: float = Field(default=15.0, gt=0, le=15.0)
+    realtime_prices: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_REALTIME_PRICES))
     max_call_seconds: int = Field(default=3300, ge=1)
     default_region: str = "US"
     voicemail_action: Literal["leave_message", "hang_up"] = "leave_message"
@@ -145,6 +157,17 @@ class Settings(BaseSettings):
         if not phonenumbers.is_possible_number(parsed):
             raise ValueError(f"{value!r} is not a possible phone number")
         return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+    @field_validator("realtime_prices")
+    @classmethod
+    def _prices(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(value) - set(DEFAULT_REALTIME_PRICES))
+        if unknown:
+            kinds = ", ".join(DEFAULT_REALTIME_PRICES)
+            raise ValueError(f"unknown price kind {unknown[0]!r}; the kinds are {kinds}")
+        if any(price < 0 for price in value.values()):
+            raise ValueError("prices must not be negative")
+        return {**DEFAULT_REALTIME_PRICES, **value}
 
     @field_validator("calling_hours")
     @classmethod

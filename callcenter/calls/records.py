@@ -3,6 +3,7 @@
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -264,6 +265,15 @@ def record_stream_start(
         )
         calls_repo.touch(call)
         return CallUpdate(call=call, change=change)
+
+
+def record_usage(call_id: int, usage: dict[str, Any], cost_usd: float) -> None:
+    """Store what the AI used on the call and what it cost."""
+    with session_scope() as session:
+        call = calls_repo.get_call(session=session, call_id=call_id)
+        if call is not None:
+            call.usage, call.cost_usd = usage, cost_usd
+            calls_repo.touch(call)
 
 
 def load_call(call_id: int) -> Call | None:

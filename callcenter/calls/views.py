@@ -47,6 +47,9 @@ class CallView(BaseModel):
             return None
         return f"/api/calls/{self.call_sid}/recording"
 
+    usage: dict[str, Any] | None = None  # AI tokens summed over the call
+    cost_usd: float | None = None  # the AI's price for this call (REALTIME_PRICES)
+
     @classmethod
     def of(cls, call: Call) -> "CallView":
         return cls.model_validate(call)

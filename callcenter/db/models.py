@@ -2,8 +2,9 @@
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from callcenter.db.types import UTCDateTime, utcnow
@@ -120,6 +121,9 @@ class Call(SQLModel, table=True):
     answered_at: datetime | None = _opt_ts()
     ended_at: datetime | None = _opt_ts()
     duration_seconds: int | None = Field(default=None)
+    # AI usage summed over the call's responses (the Realtime API's shape) and its price.
+    usage: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    cost_usd: float | None = Field(default=None)
     # Bumped whenever a finished call is finalised (leads + emails); guards double work.
     finalized_at: datetime | None = _opt_ts()
     updated_at: datetime = _ts()

@@ -6,7 +6,7 @@ import logging
 from fastapi import APIRouter, BackgroundTasks, HTTPException, Response
 from starlette.datastructures import FormData
 
-from callcenter.app_state import AppSettingsDep, CallLifeDep, CarrierDep
+from callcenter.app_state import AppSettingsDep, CallLifeDep, CarrierDep, ConnectorDep
 from callcenter.calls import records, states
 from callcenter.calls.carrier import Carrier, CarrierError
 from callcenter.calls.drain import is_draining
@@ -36,7 +36,7 @@ def _call_sid(form: FormData) -> str:
 
 @router.post("/inbound-call", response_class=Response)
 async def inbound_call(
-    form: TwilioSignature, settings: AppSettingsDep, life: CallLifeDep
+    form: TwilioSignature, settings: AppSettingsDep, life: CallLifeDep, bridges: ConnectorDep
 ) -> Response:
     """A caller phoned our number: record the call (once per CallSid) and connect the agent."""
     call_sid = _call_sid(form)
@@ -54,13 +54,15 @@ async def inbound_call(
     if update.created:
         log.info("inbound call %s from %s", call.id, call.from_number, extra={"call_sid": call_sid})
         life.announce("call_started", call)
+    # The AI connection opens now, while Twilio sets up the media stream.
+    bridges.prepare(call_id=call.id, call_sid=call_sid, direction="inbound")
     body = twiml.connect_stream(settings, call_id=call.id, direction="inbound")
     return Response(body, media_type=TWIML)
 
 
 @router.post("/outbound-call-webhook", response_class=Response)
 async def outbound_call_webhook(
-    form: TwilioSignature, settings: AppSettingsDep, life: CallLifeDep
+    form: TwilioSignature, settings: AppSettingsDep, life: CallLifeDep, bridges: ConnectorDep
 ) -> Response:
     """The callee answered: connect the agent, or leave a voicemail if a machine answered."""
     call_sid = _call_sid(form)
@@ -86,6 +88,7 @@ async def outbound_call_webhook(
                 twiml.say_and_hang_up(twiml.voicemail_message(settings)), media_type=TWIML
             )
         return Response(twiml.hang_up(), media_type=TWIML)
+    bridges.prepare(call_id=call.id, call_sid=call_sid, direction="outbound")
     body = twiml.connect_stream(settings, call_id=call.id, direction="outbound")
     return Response(body, media_type=TWIML)
 

@@ -42,6 +42,7 @@ from callcenter.voice.session import (
 from callcenter.voice.tools.base import ToolCallContext, ToolRegistry, ToolResult
 from callcenter.voice.transcript_writer import TranscriptWriter
 from callcenter.voice.turns import TurnTracker
+from callcenter.voice.usage import Usage
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +61,11 @@ class CallBridge(BridgeEndings):
         life: CallLife,
         hub: LiveHub,
         tools: ToolRegistry,
+        prepared: "asyncio.Future[SessionConfig] | None" = None,
     ) -> None:
         self.stream = stream
+        # A voice session opened when the call's webhook was answered (see voice/preconnect.py).
+        self.prepared = prepared
         self.voice = voice
         self.settings = settings
         self.carrier = carrier
@@ -103,9 +107,8 @@ class CallBridge(BridgeEndings):
     async def run(self) -> None:
         self.writer.start()
         try:
-            self.config = await load_session_config(self.settings, self.stream, self.tools)
             try:
-                await self.voice.start(self.config)
+                self.config = await (self.prepared or self._start_voice())
             except VoiceConnectError as exc:
                 log.error("voice engine unavailable: %s", exc, extra=self._log)
                 await self._run_until_done(self._fail_unavailable())
@@ -117,6 +120,20 @@ class CallBridge(BridgeEndings):
             await self.writer.close()
             if self.recorder is not None:
                 await self.recorder.close()
+
+    async def _start_voice(self) -> SessionConfig:
+        """Configure and open the voice session now (none was opened when the call came in)."""
+        line = self.stream
+        config = await load_session_config(
+            self.settings,
+            self.tools,
+            call_id=line.call_id,
+            call_sid=line.call_sid,
+            direction=line.direction,
+            lead_name=line.custom_parameters.get("lead_name"),
+        )
+        await self.voice.start(config)
+        return config
 
     async def _run_until_done(self, *extra: Coroutine[Any, Any, None]) -> None:
         async with asyncio.TaskGroup() as group:
@@ -318,6 +335,8 @@ class CallBridge(BridgeEndings):
         state = self.state
         if state.active_response == event.response_id:
             state.active_response = None
+        if event.usage:
+            state.usage.add(Usage.of_response(event.usage))
         self.turns.response_done(event.response_id)
         self._update_played_out()
         deferred, state.deferred_request = state.deferred_request, None

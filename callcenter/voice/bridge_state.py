@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from callcenter.db.models import EndReason
 from callcenter.db.types import utcnow
 from callcenter.voice.playback import Playback
+from callcenter.voice.usage import Usage
 
 
 @dataclass(slots=True)
@@ -35,6 +36,7 @@ class BridgeState:
     audio_origin: datetime | None = None
     frames_in: int = 0
     frames_out: int = 0
+    usage: Usage = field(default_factory=Usage)  # summed from every response.done
 
 
 def audio_origin(position_ms: int) -> datetime:

@@ -1,42 +1,106 @@
-"""What the agent is told about one call before it speaks: direction, lead name, caller id."""
+"""What the agent is told about one call before it speaks: direction, who is on the line
+(a returning lead is greeted by name, with what they told us last time), and the tools."""
 
 import asyncio
+import logging
+from dataclasses import dataclass
+
+from sqlmodel import Session
 
 from callcenter.config import Settings
-from callcenter.db.models import Lead
+from callcenter.db.models import Call, CallDirection, Lead
 from callcenter.db.repo import calls as calls_repo
+from callcenter.db.repo import leads as leads_repo
 from callcenter.db.session import session_scope
-from callcenter.voice.instructions import base_instructions
-from callcenter.voice.line import PhoneLine
-from callcenter.voice.session import SessionConfig
+from callcenter.leads.normalize import FieldError, normalize_phone
+from callcenter.voice.instructions import base_instructions, returning_caller_instructions
+from callcenter.voice.session import ReturningCaller, SessionConfig
 from callcenter.voice.tools.base import ToolRegistry
 
+log = logging.getLogger(__name__)
 
-def _call_facts(call_id: int) -> tuple[str | None, str | None, str | None]:
+
+@dataclass(frozen=True, slots=True)
+class CallFacts:
+    direction: str | None = None
+    lead_name: str | None = None
+    other_party: str | None = None
+    returning: ReturningCaller | None = None
+
+
+def _lead_of(session: Session, call: Call, other_party: str | None, region: str) -> Lead | None:
+    """The call's own lead, else the lead whose phone is the other party's number."""
+    if call.lead_id:
+        return session.get(Lead, call.lead_id)
+    if not other_party:
+        return None
+    try:
+        phone = normalize_phone(other_party, region=region)
+    except FieldError:
+        return None
+    return leads_repo.find_lead_by_contact(session=session, email=None, phones=[phone])
+
+
+def _last_summary(session: Session, lead_id: int, call_id: int) -> str | None:
+    """The summary of this lead's latest earlier call, when the call has one."""
+    for call in leads_repo.list_lead_calls(session=session, lead_id=lead_id):
+        if call.id != call_id and call.summary:
+            return call.summary
+    return None
+
+
+def _call_facts(call_id: int, region: str) -> CallFacts:
     with session_scope() as session:
         call = calls_repo.get_call(session=session, call_id=call_id)
         if call is None:
-            return None, None, None
-        lead = session.get(Lead, call.lead_id) if call.lead_id else None
-        caller = call.from_number if call.direction == "inbound" else call.to_number
-        return call.direction.value, (lead.name if lead else None), caller or None
+            return CallFacts()
+        inbound = call.direction == CallDirection.inbound
+        other_party = (call.from_number if inbound else call.to_number) or None
+        lead = _lead_of(session, call, other_party, region)
+        returning = None
+        if lead is not None and lead.id is not None and (lead.name or lead.need):
+            returning = ReturningCaller(
+                lead_id=lead.id,
+                name=lead.name,
+                business_type=lead.business_type,
+                need=lead.need,
+                last_summary=_last_summary(session, lead.id, call_id),
+            )
+        return CallFacts(
+            direction=call.direction.value,
+            lead_name=lead.name if lead else None,
+            other_party=other_party,
+            returning=returning,
+        )
 
 
 async def load_session_config(
-    settings: Settings, stream: PhoneLine, tools: ToolRegistry
+    settings: Settings,
+    tools: ToolRegistry,
+    *,
+    call_id: int,
+    call_sid: str,
+    direction: str,
+    lead_name: str | None = None,
 ) -> SessionConfig:
-    """The session configuration for this line's call (database read off the loop)."""
+    """The session configuration for a call (database read off the loop); `direction` and
+    `lead_name` stand in when the call's row does not say."""
     try:
-        direction, lead_name, caller = await asyncio.to_thread(_call_facts, stream.call_id)
+        facts = await asyncio.to_thread(_call_facts, call_id, settings.default_region)
     except Exception:
-        direction, lead_name, caller = None, None, None
+        log.warning("could not read the call's facts; the agent starts without them")
+        facts = CallFacts()
+    instructions = base_instructions(settings, tools.guidance())
+    if facts.returning is not None:
+        instructions += "\n\n" + returning_caller_instructions(facts.returning)
     return SessionConfig(
-        instructions=base_instructions(settings, tools.guidance()),
+        instructions=instructions,
         tools=tools.specs(),
-        call_id=stream.call_id,
-        call_sid=stream.call_sid,
-        direction=direction or stream.direction or "inbound",
-        lead_name=lead_name or stream.custom_parameters.get("lead_name") or None,
-        caller_number=caller,
+        call_id=call_id,
+        call_sid=call_sid,
+        direction=facts.direction or direction or "inbound",
+        lead_name=facts.lead_name or lead_name or None,
+        caller_number=facts.other_party,
+        returning=facts.returning,
         notice=settings.recording_notice.strip() or None if settings.record_calls else None,
     )

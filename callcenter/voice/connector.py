@@ -1,16 +1,26 @@
 """`CallConnector`: gives each started phone line a voice session and a bridge, for its life."""
 
+import asyncio
 import logging
 
+from callcenter.calls import records
 from callcenter.calls.carrier import Carrier
 from callcenter.calls.life import CallLife
 from callcenter.config import Settings
 from callcenter.live.hub import LiveHub
 from callcenter.voice.bridge import CallBridge
+from callcenter.voice.call_context import load_session_config
 from callcenter.voice.line import PhoneLine
+from callcenter.voice.preconnect import PreparedVoices
 from callcenter.voice.providers.unavailable import UnavailableVoiceSession
-from callcenter.voice.session import VoiceConnectError, VoiceSession, VoiceSessionFactory
+from callcenter.voice.session import (
+    SessionConfig,
+    VoiceConnectError,
+    VoiceSession,
+    VoiceSessionFactory,
+)
 from callcenter.voice.tools.base import ToolRegistry
+from callcenter.voice.usage import Usage
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +44,7 @@ class CallConnector:
         self.life = life
         self.hub = hub
         self.tools = tools
+        self.prepared = PreparedVoices(timeout=settings.voice_preconnect_seconds)
 
     def _voice(self) -> VoiceSession:
         try:
@@ -41,19 +52,45 @@ class CallConnector:
         except VoiceConnectError as exc:
             return UnavailableVoiceSession(str(exc))
 
+    def prepare(self, *, call_id: int, call_sid: str, direction: str) -> None:
+        """Open the call's voice session now, while Twilio sets up the media stream; the
+        stream's bridge takes it over (`run`), or it is closed if the stream never comes."""
+
+        async def start(voice: VoiceSession) -> SessionConfig:
+            config = await load_session_config(
+                self.settings, self.tools, call_id=call_id, call_sid=call_sid, direction=direction
+            )
+            await voice.start(config)
+            return config
+
+        self.prepared.open(call_id, self._voice(), start)
+
     async def run(self, line: PhoneLine) -> None:
         """Bridge `line` until the call ends (registered in the live calls meanwhile)."""
+        prepared = self.prepared.take(line.call_id)
         bridge = CallBridge(
             line,
-            self._voice(),
+            prepared.voice if prepared else self._voice(),
             settings=self.settings,
             carrier=self.carrier,
             life=self.life,
             hub=self.hub,
             tools=self.tools,
+            prepared=prepared.ready if prepared else None,
         )
         self.life.live_calls.add(bridge)
         try:
             await bridge.run()
         finally:
             self.life.live_calls.remove(line.call_id)
+            await self._store_usage(line.call_id, bridge.state.usage)
+
+    async def _store_usage(self, call_id: int, usage: Usage) -> None:
+        """The AI usage and its cost go on the call before the after-call work reads it."""
+        if usage.is_empty():
+            return
+        cost = usage.cost_usd(self.settings.realtime_prices)
+        try:
+            await asyncio.to_thread(records.record_usage, call_id, usage.as_json(), cost)
+        except Exception:
+            log.exception("could not store the call's AI usage", extra={"call_id": call_id})

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from callcenter.config import Settings
-from callcenter.voice.session import SessionConfig
+from callcenter.voice.session import ReturningCaller, SessionConfig
 
 DEFAULT_SCRIPT = """\
 You are the friendly phone assistant of {company}. You speak on a live phone call: keep every
@@ -25,6 +25,14 @@ presses keys on the phone, you receive them as text like "[pressed 1]".
 INBOUND_GREETING = (
     "Greet the caller now: say you are the assistant of {company} and ask how you can help."
 )
+RETURNING_GREETING = (
+    "Greet the caller now by name ({name}): welcome them back, say you are the assistant of "
+    "{company}, and ask how you can help today."
+)
+RETURNING_CALLER = """This caller has spoken with us before; what we know about them:
+{facts}
+Use it: greet them by name, do not ask again for what you already know unless they correct it,
+and pick up where the last conversation left off."""
 OUTBOUND_OPENING = (
     "The person you called has just answered. Introduce yourself as the assistant of {company}, "
     "{addressee}, and explain in one sentence that you are calling because they showed interest "
@@ -61,7 +69,21 @@ def opening_instructions(settings: Settings, config: SessionConfig) -> str:
             f"address them as {config.lead_name}" if config.lead_name else "greet them politely"
         )
         return notice + OUTBOUND_OPENING.format(company=company, addressee=addressee)
+    if config.returning is not None and config.returning.name:
+        return notice + RETURNING_GREETING.format(company=company, name=config.returning.name)
     return notice + INBOUND_GREETING.format(company=company)
+
+
+def returning_caller_instructions(caller: ReturningCaller) -> str:
+    """What the agent is told about a lead who calls again."""
+    known = [
+        ("Name", caller.name),
+        ("Business", caller.business_type),
+        ("What they needed", caller.need),
+        ("Last call", caller.last_summary),
+    ]
+    facts = "\n".join(f"- {label}: {value}" for label, value in known if value)
+    return RETURNING_CALLER.format(facts=facts)
 
 
 def goodbye_instructions(why: str) -> str:

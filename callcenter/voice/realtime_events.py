@@ -131,7 +131,12 @@ def _response_created(data: dict[str, Any]) -> VoiceEvent:
 
 def _response_done(data: dict[str, Any]) -> VoiceEvent:
     response = _response(data)
-    return ResponseDone(response_id=_str(response, "id"), status=_str(response, "status"))
+    usage = response.get("usage")
+    return ResponseDone(
+        response_id=_str(response, "id"),
+        status=_str(response, "status"),
+        usage=usage if isinstance(usage, dict) else None,
+    )
 
 
 def _idle(data: dict[str, Any]) -> VoiceEvent:

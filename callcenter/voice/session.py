@@ -68,6 +68,7 @@ class ResponseStarted:
 class ResponseDone:
     response_id: str
     status: str = "completed"
+    usage: dict[str, Any] | None = None  # the response's token usage, as the engine reports it
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +118,17 @@ class ToolSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class ReturningCaller:
+    """What we already know about a caller whose number belongs to a lead."""
+
+    lead_id: int
+    name: str | None = None
+    business_type: str | None = None
+    need: str | None = None
+    last_summary: str | None = None  # the last call's summary, when one was made
+
+
+@dataclass(frozen=True, slots=True)
 class SessionConfig:
     """Everything an engine needs to start one call's conversation."""
 
@@ -129,6 +141,7 @@ class SessionConfig:
     caller_number: str | None = None
     # Said before anything else when the call is recorded (RECORDING_NOTICE).
     notice: str | None = None
+    returning: ReturningCaller | None = None
 
 
 class VoiceConnectError(Exception):

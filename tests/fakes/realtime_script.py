@@ -33,6 +33,7 @@ class Script:
     chunk_ms: int = 100  # audio per delta
     pace: float = 0.0  # 0: audio as fast as possible; 1.0: real time
     refuse_status: int | None = None  # HTTP status for every handshake
+    connect_delay_ms: int = 0  # how long the service takes to accept a session
     drop_after_responses: int | None = None  # close the socket (1011) after N responses
     # After N responses the model stops answering: nothing but the input buffer's VAD events
     # (speech started/stopped, committed) is sent any more.
@@ -58,3 +59,32 @@ class Connection:
 
     def of_type(self, kind: str) -> list[dict[str, Any]]:
         return [e for e in list(self.events) if e.get("type") == kind]
+
+
+# What the fake reports for each completed response: a fixed input (with a cached part) and
+# output tokens from the reply itself (an audio token per 20 ms, a text token per word).
+INPUT_TEXT_TOKENS, INPUT_AUDIO_TOKENS = 40, 100
+CACHED_TEXT_TOKENS, CACHED_AUDIO_TOKENS = 30, 20
+
+
+def response_usage(reply: Reply) -> dict[str, Any]:
+    """The `usage` object of a completed `response.done`, in the GA shape."""
+    audio_out, text_out = reply.audio_ms // 20, len(reply.text.split())
+    input_tokens = INPUT_TEXT_TOKENS + INPUT_AUDIO_TOKENS
+    return {
+        "total_tokens": input_tokens + audio_out + text_out,
+        "input_tokens": input_tokens,
+        "output_tokens": audio_out + text_out,
+        "input_token_details": {
+            "text_tokens": INPUT_TEXT_TOKENS,
+            "audio_tokens": INPUT_AUDIO_TOKENS,
+            "image_tokens": 0,
+            "cached_tokens": CACHED_TEXT_TOKENS + CACHED_AUDIO_TOKENS,
+            "cached_tokens_details": {
+                "text_tokens": CACHED_TEXT_TOKENS,
+                "audio_tokens": CACHED_AUDIO_TOKENS,
+                "image_tokens": 0,
+            },
+        },
+        "output_token_details": {"text_tokens": text_out, "audio_tokens": audio_out},
+    }

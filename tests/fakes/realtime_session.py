@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING, Any
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 
-from tests.fakes.realtime_script import BETA_SESSION_FIELDS, SILENCE, Connection, Reply
+from tests.fakes.realtime_script import (
+    BETA_SESSION_FIELDS,
+    SILENCE,
+    Connection,
+    Reply,
+    response_usage,
+)
 
 if TYPE_CHECKING:
     from tests.fakes.realtime_server import FakeRealtime
@@ -98,6 +104,9 @@ class RealtimeSession:
                 "session.type",
             )
             return
+        if self.script.connect_delay_ms:
+            # A slow service: the session is accepted this long after it was configured.
+            await asyncio.sleep(self.script.connect_delay_ms / 1000)
         await self.send({"type": "session.updated", "session": session})
 
     async def error(self, code: str, message: str, param: str | None = None) -> None:
@@ -345,6 +354,7 @@ class RealtimeSession:
                     "id": response_id,
                     "object": "realtime.response",
                     "status": "completed",
+                    "usage": response_usage(reply),
                 },
             }
         )

@@ -154,6 +154,9 @@ class Dialog:
         if self.direction == "outbound":
             hello = f"Hi{', ' + self.lead_name if self.lead_name else ''}! "
             intro = f"This is the virtual assistant calling from {self.company}. "
+        elif self.lead_name:
+            hello = f"Welcome back, {self.lead_name}! Thanks for calling {self.company}. "
+            intro = "I can update your details for our team. "
         else:
             hello = f"Thanks for calling {self.company}! "
             intro = "I can get you set up with our team. "
