@@ -19,10 +19,11 @@ from callcenter.calls.life import CallLife
 from callcenter.calls.outbound import OutboundDialer
 from callcenter.calls.registry import LiveCalls
 from callcenter.calls.sweeper import run_orphan_sweeper
+from callcenter.campaigns.dialer import CampaignDialer
 from callcenter.config import Settings, get_settings
 from callcenter.db.migrate import is_at_head, upgrade_to_head
 from callcenter.db.session import session_scope
-from callcenter.http_limits import BodySizeLimit
+from callcenter.http_limits import BodySizeLimit, BodyTooLarge
 from callcenter.leads.finalize import LeadFinalizer
 from callcenter.live.hub import LiveHub
 from callcenter.logs import configure_logging, register_secret
@@ -30,7 +31,7 @@ from callcenter.metrics import HttpMetricsMiddleware
 from callcenter.notify.base import EmailSender
 from callcenter.notify.senders import build_email_sender
 from callcenter.notify.worker import run_outbox_worker
-from callcenter.rest import calls, dnc, health, leads, metrics, outbound
+from callcenter.rest import calls, campaigns, dnc, health, leads, metrics, outbound
 from callcenter.sim import softphone
 from callcenter.sim.carrier import SimulatorCarrier
 from callcenter.telephony import media_stream, webhooks
@@ -59,6 +60,7 @@ class Core:
     life: CallLife
     dialer: OutboundDialer
     connector: CallConnector
+    campaign_dialer: CampaignDialer
 
 
 def build_carrier(settings: Settings) -> Carrier:
@@ -84,6 +86,7 @@ def build_core(
     after_call = AfterCall([LeadFinalizer(settings=settings, hub=hub)])
     life = CallLife(hub=hub, live_calls=live_calls, carrier=carrier, after_call=after_call)
     voice_factory = voice_factory or build_voice_factory(settings)
+    dialer = OutboundDialer(settings=settings, carrier=carrier, life=life)
     return Core(
         settings=settings,
         carrier=carrier,
@@ -92,7 +95,7 @@ def build_core(
         hub=hub,
         live_calls=live_calls,
         life=life,
-        dialer=OutboundDialer(settings=settings, carrier=carrier, life=life),
+        dialer=dialer,
         connector=CallConnector(
             settings=settings,
             voice_factory=voice_factory,
@@ -101,6 +104,7 @@ def build_core(
             hub=hub,
             tools=default_tools(),
         ),
+        campaign_dialer=CampaignDialer(settings=settings, outbound=dialer, hub=hub),
     )
 
 
@@ -133,7 +137,11 @@ def _jobs(core: Core) -> dict[str, Job]:
     async def orphan_sweeper() -> None:
         await run_orphan_sweeper(core.life)
 
-    return {"outbox": outbox, "orphan-sweeper": orphan_sweeper}
+    return {
+        "outbox": outbox,
+        "orphan-sweeper": orphan_sweeper,
+        "campaign-dialer": core.campaign_dialer.run,
+    }
 
 
 @asynccontextmanager
@@ -176,6 +184,10 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _body_too_large(request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse({"detail": str(exc)}, status_code=413)
+
+
 async def _unhandled_error(request: Request, exc: Exception) -> JSONResponse:
     """A bug answers 500 in the contract's error shape; the traceback goes to the log only."""
     return JSONResponse({"detail": "internal server error"}, status_code=500)
@@ -202,9 +214,11 @@ def create_api(settings: Settings | None = None, core: Core | None = None) -> Fa
     app.state.dialer = core.dialer
     app.state.connector = core.connector
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(BodyTooLarge, _body_too_large)
     app.add_exception_handler(Exception, _unhandled_error)
     app.add_middleware(BodySizeLimit)
     app.add_middleware(HttpMetricsMiddleware)
-    for module in (health, calls, leads, outbound, dnc, metrics, webhooks, media_stream, softphone):
+    routers = (health, calls, leads, outbound, dnc, campaigns, metrics, webhooks, media_stream)
+    for module in (*routers, softphone):
         app.include_router(module.router)
     return app

@@ -31,6 +31,7 @@ class CallView(BaseModel):
     ended_at: IsoTime | None
     duration_seconds: int | None
     lead_id: int | None
+    campaign_id: int | None = None
 
     @classmethod
     def of(cls, call: Call) -> "CallView":

@@ -116,6 +116,8 @@ class Call(SQLModel, table=True):
     lead_id: int | None = Field(
         default=None, foreign_key="leads.id", index=True, ondelete="SET NULL"
     )
+    # The campaign that placed this call (no foreign key: campaigns reference calls).
+    campaign_id: int | None = Field(default=None)
     started_at: datetime = _ts(index=True)
     answered_at: datetime | None = _opt_ts()
     ended_at: datetime | None = _opt_ts()

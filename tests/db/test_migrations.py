@@ -19,6 +19,9 @@ EXPECTED_TABLES = {
     "do_not_call",
     "app_settings",
     "job_leases",
+    "campaigns",
+    "campaign_contacts",
+    "campaign_attempts",
     "alembic_version",
 }
 
