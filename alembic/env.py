@@ -3,6 +3,7 @@
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
+import callcenter.db.campaign_models  # noqa: F401
 import callcenter.db.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from alembic import context
 from callcenter.db.session import make_engine

@@ -20,10 +20,11 @@ from callcenter.calls.life import CallLife
 from callcenter.calls.outbound import OutboundDialer
 from callcenter.calls.registry import LiveCalls
 from callcenter.calls.sweeper import run_orphan_sweeper
+from callcenter.campaigns.dialer import CampaignDialer
 from callcenter.config import Settings, get_settings
 from callcenter.db.migrate import is_at_head, upgrade_to_head
 from callcenter.db.session import session_scope
-from callcenter.http_limits import BodySizeLimit
+from callcenter.http_limits import BodySizeLimit, BodyTooLarge
 from callcenter.leads.finalize import LeadFinalizer
 from callcenter.live.hub import LiveHub
 from callcenter.logs import configure_logging, register_secret
@@ -34,6 +35,7 @@ from callcenter.notify.worker import run_outbox_worker
 from callcenter.recording.retention import run_recording_upkeep
 from callcenter.rest import (
     calls,
+    campaigns,
     dnc,
     health,
     leads,
@@ -71,6 +73,7 @@ class Core:
     life: CallLife
     dialer: OutboundDialer
     connector: CallConnector
+    campaign_dialer: CampaignDialer
 
 
 def build_carrier(settings: Settings) -> Carrier:
@@ -96,6 +99,7 @@ def build_core(
     after_call = AfterCall([LeadFinalizer(settings=settings, hub=hub), AnnounceCompleted()])
     life = CallLife(hub=hub, live_calls=live_calls, carrier=carrier, after_call=after_call)
     voice_factory = voice_factory or build_voice_factory(settings)
+    dialer = OutboundDialer(settings=settings, carrier=carrier, life=life)
     return Core(
         settings=settings,
         carrier=carrier,
@@ -104,7 +108,7 @@ def build_core(
         hub=hub,
         live_calls=live_calls,
         life=life,
-        dialer=OutboundDialer(settings=settings, carrier=carrier, life=life),
+        dialer=dialer,
         connector=CallConnector(
             settings=settings,
             voice_factory=voice_factory,
@@ -113,6 +117,7 @@ def build_core(
             hub=hub,
             tools=default_tools(),
         ),
+        campaign_dialer=CampaignDialer(settings=settings, outbound=dialer, hub=hub),
     )
 
 
@@ -153,6 +158,7 @@ def _jobs(core: Core) -> dict[str, Job]:
         "orphan-sweeper": orphan_sweeper,
         "webhooks": run_webhook_worker,
         "recordings": recording_upkeep,
+        "campaign-dialer": core.campaign_dialer.run,
     }
 
 
@@ -197,6 +203,10 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _body_too_large(request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse({"detail": str(exc)}, status_code=413)
+
+
 async def _unhandled_error(request: Request, exc: Exception) -> JSONResponse:
     """A bug answers 500 in the contract's error shape; the traceback goes to the log only."""
     return JSONResponse({"detail": "internal server error"}, status_code=500)
@@ -223,10 +233,12 @@ def create_api(settings: Settings | None = None, core: Core | None = None) -> Fa
     app.state.dialer = core.dialer
     app.state.connector = core.connector
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(BodyTooLarge, _body_too_large)
     app.add_exception_handler(Exception, _unhandled_error)
     app.add_middleware(BodySizeLimit)
     app.add_middleware(HttpMetricsMiddleware)
-    for module in (health, calls, leads, outbound, dnc, metrics, webhooks, media_stream, softphone):
+    routers = (health, calls, leads, outbound, dnc, campaigns, metrics, webhooks, media_stream)
+    for module in (*routers, softphone):
         app.include_router(module.router)
     for module in (recordings, webhook_endpoints):
         app.include_router(module.router)

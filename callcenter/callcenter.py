@@ -6,8 +6,10 @@ from collections.abc import AsyncIterator
 import reflex as rx
 
 from callcenter.api import create_api
+from callcenter.campaigns import events as campaign_events
 from callcenter.config import get_settings
 from callcenter.ui import runtime
+from callcenter.ui.live import campaign_board
 from callcenter.ui.live.sink import SINK_NAME, LiveSink, quiet_shared_token_warning
 from callcenter.ui.routes import register_pages
 
@@ -45,5 +47,23 @@ async def live_sink() -> AsyncIterator[None]:
         hub.remove_sink(SINK_NAME)
 
 
+@contextlib.asynccontextmanager
+async def campaign_board_sink() -> AsyncIterator[None]:
+    """Push campaign progress and campaign calls into the shared campaign board."""
+    hub = runtime.hub()
+    campaign_board.quiet_board_token_warning()
+    sink = campaign_board.BoardSink(app)
+    stop_listening = campaign_events.listen(sink.poke)
+    hub.add_sink(campaign_board.SINK_NAME, sink.on_call)
+    try:
+        await sink.refresh()
+        yield
+    finally:
+        stop_listening()
+        hub.remove_sink(campaign_board.SINK_NAME)
+        await sink.close()
+
+
 app.register_lifespan_task(core_lifespan)
 app.register_lifespan_task(live_sink)
+app.register_lifespan_task(campaign_board_sink)

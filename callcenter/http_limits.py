@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 KIB = 1024
+MIB = 1024 * KIB
 DEFAULT_LIMIT = 256 * KIB
 # Twilio's webhook forms are a few KiB; a large body there is never a real callback.
 DEFAULT_PREFIX_LIMITS: Mapping[str, int] = {
@@ -13,6 +14,16 @@ DEFAULT_PREFIX_LIMITS: Mapping[str, int] = {
     "/api/outbound-call-webhook": 64 * KIB,
     "/api/call-status": 64 * KIB,
 }
+# Routes that read their (large) body as a stream: counted on the way in, never buffered here.
+STREAMED_PREFIX_LIMITS: Mapping[str, int] = {"/api/campaigns": 32 * MIB}
+
+
+class BodyTooLarge(Exception):
+    """A streamed body passed its limit while the route was reading it (answer 413)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"request body too large (limit {limit} bytes)")
+        self.limit = limit
 
 
 async def _reply(send: Send, status: int, detail: str) -> None:
@@ -56,7 +67,9 @@ class BodySizeLimit:
         if scope["type"] != "http" or scope.get("method") in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
-        limit = self.limit_for(scope.get("path", ""))
+        path = scope.get("path", "")
+        streamed = next((n for p, n in STREAMED_PREFIX_LIMITS.items() if path.startswith(p)), None)
+        limit = streamed or self.limit_for(path)
         declared = [v for k, v in scope.get("headers", []) if k == b"content-length"]
         if declared:
             raw = declared[0].decode("latin-1").strip()
@@ -66,6 +79,9 @@ class BodySizeLimit:
             if int(raw) > limit:
                 await _reply(send, 413, f"request body too large (limit {limit} bytes)")
                 return
+        if streamed is not None:
+            await self.app(scope, _counted(receive, limit), send)
+            return
         chunks: list[bytes] = []
         size = 0
         while True:
@@ -96,5 +112,21 @@ def _replay(chunks: list[bytes], first: Message | None, receive: Receive) -> Rec
         if pending:
             return pending.pop(0)
         return await receive()
+
+    return _receive
+
+
+def _counted(receive: Receive, limit: int) -> Receive:
+    """A `receive` that raises `BodyTooLarge` once more than `limit` body bytes went by."""
+    size = 0
+
+    async def _receive() -> Message:
+        nonlocal size
+        message = await receive()
+        if message["type"] == "http.request":
+            size += len(message.get("body", b""))
+            if size > limit:
+                raise BodyTooLarge(limit)
+        return message
 
     return _receive

@@ -2,9 +2,11 @@
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 import phonenumbers
 from phonenumbers import NumberParseException, ValidationResult
+from sqlmodel import Session
 
 from callcenter.calls.carrier import Carrier, CarrierError
 from callcenter.calls.guardrails import check_outbound
@@ -57,17 +59,32 @@ def caller_id(settings: Settings) -> str:
     return settings.twilio_phone_number or SIMULATOR_CALLER_ID
 
 
-def _create(settings: Settings, to: str, lead_id: int | None) -> Call:
+# Runs in the transaction that creates the call row, before the carrier is asked to dial; an
+# exception it raises rolls the call back, and nothing is dialled.
+BeforeDial = Callable[[Session, Call], None]
+
+
+def _create(
+    settings: Settings,
+    to: str,
+    lead_id: int | None,
+    campaign_id: int | None,
+    before_dial: BeforeDial | None,
+) -> Call:
     with session_scope() as session:
         check_outbound(session=session, settings=settings, to=to)
-        return calls_repo.create_call(
+        call = calls_repo.create_call(
             session=session,
             direction=CallDirection.outbound,
             from_number=caller_id(settings),
             to_number=to,
             status=CallStatus.queued,
             lead_id=lead_id,
+            campaign_id=campaign_id,
         )
+        if before_dial is not None:
+            before_dial(session, call)
+        return call
 
 
 def _dialled(call_id: int, call_sid: str) -> Call:
@@ -88,13 +105,21 @@ class OutboundDialer:
         self.carrier = carrier
         self.life = life
 
-    async def place_call(self, *, to: str, lead_id: int | None = None) -> Call:
+    async def place_call(
+        self,
+        *,
+        to: str,
+        lead_id: int | None = None,
+        campaign_id: int | None = None,
+        before_dial: BeforeDial | None = None,
+    ) -> Call:
         """Normalise `to` to E.164 (or raise `InvalidNumber`), check guardrails (raise
         `GuardrailRefusal`), create the call row (queued, outbound) and ask the carrier to dial.
-        Carrier errors do not raise: the call is returned `failed` with the reason."""
+        Carrier errors do not raise: the call is returned `failed` with the reason.
+        `before_dial` runs in the call row's transaction (a campaign binds its attempt there)."""
         settings = self.settings
         number = normalize_number(to, default_region=settings.caller_id_region)
-        call = await asyncio.to_thread(_create, settings, number, lead_id)
+        call = await asyncio.to_thread(_create, settings, number, lead_id, campaign_id, before_dial)
         call_id = call.id
         assert call_id is not None
         self.life.announce("call_started", call)

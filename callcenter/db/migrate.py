@@ -9,6 +9,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
+import callcenter.db.campaign_models  # noqa: F401
 import callcenter.db.models  # noqa: F401
 from alembic import command
 from callcenter.db.session import make_engine

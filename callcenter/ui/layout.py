@@ -20,6 +20,7 @@ NAV: list[NavItem] = [
     NavItem("Calls", "/calls", "phone"),
     NavItem("Leads", "/leads", "users"),
     NavItem("Live", "/live", "radio"),
+    NavItem("Campaigns", "/campaigns", "list-checks"),
     NavItem("Do not call", "/do-not-call", "phone-off"),
 ]
 SOFTPHONE = NavItem("Call the agent", "/softphone", "headset")

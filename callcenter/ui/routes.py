@@ -9,6 +9,8 @@ import reflex as rx
 from callcenter.ui.layout import frame, nav_items
 from callcenter.ui.pages.call_detail import CallDetailState, call_detail_page
 from callcenter.ui.pages.calls import CallsState, calls_page
+from callcenter.ui.pages.campaign_detail import CampaignDetailState, campaign_detail_page
+from callcenter.ui.pages.campaigns import CampaignsState, campaigns_page
 from callcenter.ui.pages.dashboard import DashboardState, dashboard_page
 from callcenter.ui.pages.do_not_call import DoNotCallState, do_not_call_page
 from callcenter.ui.pages.lead_detail import LeadDetailState, lead_detail_page
@@ -54,6 +56,8 @@ def register_pages(app: rx.App) -> None:
         ("/leads", "Leads", leads_page, LeadsState.on_load),
         ("/leads/[lead_id]", "Lead", lead_detail_page, LeadDetailState.on_load),
         ("/live", "Live", live_page, LivePageState.on_load),
+        ("/campaigns", "Campaigns", campaigns_page, CampaignsState.on_load),
+        ("/campaigns/[campaign_id]", "Campaign", campaign_detail_page, CampaignDetailState.on_load),
         ("/do-not-call", "Do not call", do_not_call_page, DoNotCallState.on_load),
         ("/users", "Users", users_page, UsersState.on_load),
         ("/webhooks", "Webhooks", webhooks_page, WebhooksState.on_load),

@@ -1,5 +1,6 @@
 """What the agent is told about one call before it speaks: direction, who is on the line
-(a returning lead is greeted by name, with what they told us last time), and the tools."""
+(a returning lead is greeted by name, with what they told us last time), the tools, and for a
+campaign's call the contact's name and the campaign's instructions."""
 
 import asyncio
 import logging
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from callcenter.campaigns.briefing import Briefing, briefing_for_call
 from callcenter.config import Settings
 from callcenter.db.models import Call, CallDirection, Lead
 from callcenter.db.repo import calls as calls_repo
@@ -26,6 +28,7 @@ class CallFacts:
     lead_name: str | None = None
     other_party: str | None = None
     returning: ReturningCaller | None = None
+    briefing: Briefing | None = None
 
 
 def _lead_of(session: Session, call: Call, other_party: str | None, region: str) -> Lead | None:
@@ -66,11 +69,14 @@ def _call_facts(call_id: int, region: str) -> CallFacts:
                 need=lead.need,
                 last_summary=_last_summary(session, lead.id, call_id),
             )
+        briefing = briefing_for_call(session=session, call_id=call_id) if call.campaign_id else None
         return CallFacts(
             direction=call.direction.value,
-            lead_name=lead.name if lead else None,
+            lead_name=(lead.name if lead else None)
+            or (briefing.contact_name if briefing else None),
             other_party=other_party,
             returning=returning,
+            briefing=briefing,
         )
 
 
@@ -93,6 +99,8 @@ async def load_session_config(
     instructions = base_instructions(settings, tools.guidance())
     if facts.returning is not None:
         instructions += "\n\n" + returning_caller_instructions(facts.returning)
+    if facts.briefing is not None:
+        instructions = facts.briefing.add_to(instructions)
     return SessionConfig(
         instructions=instructions,
         tools=tools.specs(),

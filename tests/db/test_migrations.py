@@ -21,6 +21,9 @@ EXPECTED_TABLES = {
     "job_leases",
     "webhook_endpoints",
     "webhook_deliveries",
+    "campaigns",
+    "campaign_contacts",
+    "campaign_attempts",
     "alembic_version",
 }
 

@@ -1,5 +1,6 @@
 """A fake Twilio REST API on a real port: Twilio's paths, form bodies, JSON and error codes."""
 
+import asyncio
 import base64
 import secrets
 import threading
@@ -24,6 +25,11 @@ class FakeCall:
     params: dict[str, list[str]]
     status: str = "queued"
     updates: list[dict[str, list[str]]] = field(default_factory=list)
+    created_at: float = field(default_factory=time.monotonic)  # when the request arrived
+
+    @property
+    def to(self) -> str:
+        return self.params.get("To", [""])[0]
 
     def resource(self) -> dict[str, Any]:
         return {
@@ -49,6 +55,18 @@ class FakeTwilio:
     fail_create: tuple[int, int, str] | None = None  # (HTTP status, Twilio code, message)
     base_url: str = ""
     updated: threading.Event = field(default_factory=threading.Event)
+    # While cleared, create requests are recorded (the call exists) but not answered.
+    answering: threading.Event = field(default_factory=threading.Event)
+    created: threading.Condition = field(default_factory=threading.Condition)
+
+    def __post_init__(self) -> None:
+        self.answering.set()
+
+    def wait_for_calls(self, count: int, timeout: float = 10.0) -> list[FakeCall]:
+        """The calls created so far, once there are at least `count` (or the timeout passed)."""
+        with self.created:
+            self.created.wait_for(lambda: len(self.calls) >= count, timeout)
+            return list(self.calls.values())
 
     def wait_for_update(self, sid: str, timeout: float = 10.0) -> list[dict[str, list[str]]]:
         """The updates of call `sid`, once at least one has arrived."""
@@ -99,7 +117,10 @@ def _app(state: FakeTwilio) -> FastAPI:
             if not params.get(required):
                 return state.error(400, code, f"No '{required}' number is specified")
         call = FakeCall(sid="CA" + secrets.token_hex(16), account_sid=account, params=params)
-        state.calls[call.sid] = call
+        with state.created:
+            state.calls[call.sid] = call
+            state.created.notify_all()
+        await asyncio.to_thread(state.answering.wait)
         return JSONResponse(call.resource(), status_code=201)
 
     @app.post(f"/{API_VERSION}/Accounts/{{account}}/Calls/{{sid}}.json")

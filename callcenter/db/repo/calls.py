@@ -27,6 +27,7 @@ def create_call(
     status: CallStatus = CallStatus.queued,
     call_sid: str | None = None,
     lead_id: int | None = None,
+    campaign_id: int | None = None,
 ) -> Call:
     """Insert a call and the first entry of its status timeline."""
     call = Call(
@@ -36,6 +37,7 @@ def create_call(
         status=status,
         call_sid=call_sid,
         lead_id=lead_id,
+        campaign_id=campaign_id,
     )
     session.add(call)
     session.flush()
