@@ -142,6 +142,36 @@ class Sampler(threading.Thread):
         return cores, max(s[2] for s in inside), t1 - t0
 
 
+def profile_server(
+    args: argparse.Namespace, pid: int, start_at: float, target: str, calls: int
+) -> subprocess.Popen[bytes] | None:
+    """py-spy over the steady window (collapsed stacks, for `bench/profile_top.py`)."""
+    if not args.profile:
+        return None
+    lo, hi = start_at + args.ramp + EDGE_S, start_at + args.seconds - EDGE_S
+    time.sleep(max(0.0, lo - time.perf_counter()))
+    return subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "py-spy"),
+            "record",
+            "--pid",
+            str(pid),
+            "--subprocesses",
+            "--nonblocking",
+            "--duration",
+            str(max(1, int(hi - lo))),
+            "--rate",
+            "200",
+            "--format",
+            "raw",
+            "--output",
+            f"{args.profile}-{target}-{calls}.txt",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
 def one_round(args: argparse.Namespace, target: str, calls: int) -> dict[str, Any]:
     ctx = multiprocessing.get_context("spawn")
     workdir = Path(tempfile.mkdtemp(prefix="bench-audio-"))
@@ -195,11 +225,14 @@ def one_round(args: argparse.Namespace, target: str, calls: int) -> dict[str, An
         sampler.procs.update({f"caller{i}": psutil.Process(g.pid) for i, g in enumerate(gens)})
         sampler.procs.update({f"fake{i}": psutil.Process(f.pid) for i, f in enumerate(fakes)})
         sampler.start()
+        spy = profile_server(args, server.pid, start_at, target, calls)
         gen_results = [gen_out.get(timeout=args.seconds + args.ramp + 120) for _ in gens]
         for g in gens:
             g.join(timeout=30)
         sampler.stop.set()
         sampler.join()
+        if spy is not None:
+            spy.wait(timeout=60)
     finally:
         server.terminate()
         try:
@@ -302,6 +335,7 @@ def main() -> None:
     parser.add_argument("--fakes", type=int, default=2, help="fake Realtime processes")
     parser.add_argument("--reply-frames", type=int, default=100, help="20 ms frames per reply")
     parser.add_argument("--server-args", default="", help="extra uvicorn arguments")
+    parser.add_argument("--profile", help="py-spy the server: collapsed stacks to PREFIX-*.txt")
     parser.add_argument("--json", help="append each round's report to this file")
     parser.add_argument("--verbose", action="store_true", help="show the server's stderr")
     args = parser.parse_args()
