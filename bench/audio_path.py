@@ -17,6 +17,7 @@ import json
 import math
 import multiprocessing
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -52,7 +53,9 @@ def pct(values: np.ndarray, scale: float = 1000.0) -> dict[str, float]:
     }
 
 
-def server_command(target: str, port: int, fake_port: int, extra: list[str]) -> list[str]:
+def server_command(
+    target: str, port: int, fake_port: int, extra: list[str], switch: float
+) -> list[str]:
     if target == "loopback":
         return [sys.executable, "-m", "bench.loopback", str(port), str(fake_port)]
     if target == "app":
@@ -70,8 +73,8 @@ def server_command(target: str, port: int, fake_port: int, extra: list[str]) -> 
     app = {"bare": "bench.passthrough:create_app", "core": "callcenter.api:create_api"}[target]
     return [
         sys.executable,
-        "-m",
-        "uvicorn",
+        "-c",
+        f"import sys; sys.setswitchinterval({switch}); import uvicorn.main; uvicorn.main.main()",
         "--factory",
         app,
         "--port",
@@ -189,7 +192,7 @@ def one_round(args: argparse.Namespace, target: str, calls: int) -> dict[str, An
         ready.wait(30)
         fakes.append(p)
     server = subprocess.Popen(
-        server_command(target, port, fake_port, args.server_args.split()),
+        server_command(target, port, fake_port, args.server_args.split(), args.switch_interval),
         cwd=ROOT if target == "app" else workdir,
         env=server_env(port, fake_port, workdir),
         stdout=subprocess.DEVNULL,
@@ -324,7 +327,12 @@ HEADER = (
 )
 
 
+def _exit_on_sigterm(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)  # runs the `finally` that stops the servers
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, nargs="+", default=[50])
     parser.add_argument("--targets", nargs="+", default=["bare", "core"])
@@ -334,6 +342,9 @@ def main() -> None:
     parser.add_argument("--callers", type=int, default=0, help="generator processes (auto)")
     parser.add_argument("--fakes", type=int, default=2, help="fake Realtime processes")
     parser.add_argument("--reply-frames", type=int, default=100, help="20 ms frames per reply")
+    parser.add_argument(
+        "--switch-interval", type=float, default=0.005, help="the server's sys.setswitchinterval"
+    )
     parser.add_argument("--server-args", default="", help="extra uvicorn arguments")
     parser.add_argument("--profile", help="py-spy the server: collapsed stacks to PREFIX-*.txt")
     parser.add_argument("--json", help="append each round's report to this file")
