@@ -273,6 +273,8 @@ def report(
     up_win = (up_sent >= lo_ns) & (up_sent <= hi_ns)
     down_win = (down_sent >= lo_ns) & (down_sent <= hi_ns)
     cores, rss_peak, _ = sampler.window(lo, hi)
+    (_, cpu_first, _), (_, cpu_last, _) = sampler.samples[0], sampler.samples[-1]
+    server_cpu_s = cpu_last["server"] - cpu_first["server"]
     frames_per_s = (int(up_win.sum()) + int(down_win.sum())) / max(1e-9, hi - lo)
     server_cores = cores.get("server", float("nan"))
     send_lag = np.frombuffer(b"".join(g["send_lag_us"] for g in gens), dtype=np.int64)
@@ -295,6 +297,9 @@ def report(
         "frames_sent": [sent_up, sent_down],
         "server_cpu_cores": round(server_cores, 3),
         "server_cpu_us_per_frame": round(server_cores * 1e6 / max(frames_per_s, 1e-9), 1),
+        "server_cpu_us_per_frame_whole_run": round(
+            server_cpu_s * 1e6 / max(1, len(up_lat) + len(down_lat)), 1
+        ),
         "server_cpu_pct_core_per_call": round(100 * server_cores / calls, 2),
         "server_rss_mb_idle": round(rss_idle / 2**20, 1),
         "server_rss_mb_per_call": round((rss_peak - rss_idle) / 2**20 / calls, 3),
