@@ -21,14 +21,13 @@ import httpx
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
-from callcenter.api import create_api
+from callcenter.api import build_core, create_api
 from callcenter.config import Settings, get_settings
 from callcenter.live.events import CallEvent
-from callcenter.services import build_services
 from tests.fakes.realtime_server import FakeRealtime, Reply, Script
 from tests.support.app_server import serve_in_thread
+from tests.support.served_core import inbound_params
 from tests.support.servers import free_port
-from tests.telephony.conftest import inbound_params
 from tests.telephony.helpers import frame, media_frame, start_frame
 
 ONE, ZERO = 0xFF, 0x7F  # both are silence to the fake's voice detector
@@ -155,7 +154,7 @@ async def test_a_stalled_database_and_live_subscriber_leave_frame_latency_unchan
     env["OPENAI_BASE_URL"] = fake.base_url
     env["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{port}"
     settings = get_settings()
-    services = build_services(settings)
+    core = build_core(settings)
     browser = SlowBrowser()
     browser.reading.set()
     published: list[tuple[float, CallEvent]] = []
@@ -163,11 +162,11 @@ async def test_a_stalled_database_and_live_subscriber_leave_frame_latency_unchan
     async def watch(event: CallEvent) -> None:
         published.append((time.perf_counter(), event))
 
-    services.hub.add_sink("slow-browser", browser)
-    services.hub.add_sink("watch", watch)
+    core.hub.add_sink("slow-browser", browser)
+    core.hub.add_sink("watch", watch)
     db_path = settings.database_url.removeprefix("sqlite:///")
 
-    with serve_in_thread(create_api(settings, services), port=port) as server:
+    with serve_in_thread(create_api(settings, core), port=port) as server:
         async with httpx.AsyncClient(base_url=server.base_url) as http:
             twiml = (await http.post("/api/inbound-call", data=inbound_params(SID))).text
         call_id = int(twiml.split('name="call_id" value="')[1].split('"')[0])
