@@ -1,4 +1,4 @@
-"""Twilio frames in: media and marks take a checked fast path that agrees with validation."""
+"""Twilio frames: what we parse is what validation accepts; what we build parses as Twilio's."""
 
 import json
 
