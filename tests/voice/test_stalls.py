@@ -211,5 +211,5 @@ async def test_a_stalled_database_and_live_subscriber_leave_frame_latency_unchan
         # the margins only absorb the scheduling noise of a shared machine.
         summary = [(quantile(v, 0.5), quantile(v, 0.9), v[-1]) for v in (before, during)]
         assert quantile(during, 0.5) <= quantile(before, 0.5) + 0.005, summary
-        assert quantile(during, 0.9) <= quantile(before, 0.9) + 0.02, summary
+        assert quantile(during, 0.9) <= quantile(before, 0.9) + 0.05, summary
         assert max(during) < 0.25, summary
