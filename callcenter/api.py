@@ -24,6 +24,7 @@ from callcenter.campaigns.dialer import CampaignDialer
 from callcenter.config import Settings, get_settings
 from callcenter.db.migrate import is_at_head, upgrade_to_head
 from callcenter.db.session import session_scope
+from callcenter.gil import favour_the_event_loop
 from callcenter.http_limits import BodySizeLimit, BodyTooLarge
 from callcenter.leads.finalize import LeadFinalizer
 from callcenter.live.hub import LiveHub
@@ -216,6 +217,7 @@ def create_api(settings: Settings | None = None, core: Core | None = None) -> Fa
     """Build the core app; `uvicorn --factory callcenter.api:create_api` serves it alone."""
     settings = settings or (core.settings if core else get_settings())
     configure_logging(settings)
+    favour_the_event_loop()
     core = core or build_core(settings)
     app = FastAPI(
         title="callcenter",

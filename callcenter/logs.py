@@ -1,8 +1,11 @@
 """Logging set-up: JSON lines when not on a terminal, the call's ids on every line of a call,
 and every configured secret scrubbed from messages, arguments and tracebacks."""
 
+import atexit
 import json
 import logging
+import logging.handlers
+import queue
 import re
 import sys
 from collections.abc import Iterator
@@ -191,6 +194,17 @@ class TextFormatter(logging.Formatter):
         return f"{line} [{ids}]" if ids else line
 
 
+class _OffLoopHandler(logging.handlers.QueueHandler):
+    """Queues each record for the writer thread, its message fixed as it is now."""
+
+    def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
+        try:
+            record.msg, record.args = record.getMessage(), None
+        except Exception:  # a bad format string: the writer's handler reports it
+            pass
+        return record
+
+
 def configure_logging(settings: Settings) -> None:
     """Install one handler on the root logger (idempotent); always refresh the secret list."""
     register_secrets(settings)
@@ -198,11 +212,18 @@ def configure_logging(settings: Settings) -> None:
     root = logging.getLogger()
     if any(getattr(h, "_callcenter", False) for h in root.handlers):
         return
-    handler = logging.StreamHandler(sys.stderr)
+    stream = logging.StreamHandler(sys.stderr)
     use_json = settings.log_format == "json" or (
         settings.log_format == "auto" and not sys.stderr.isatty()
     )
-    handler.setFormatter(JsonFormatter() if use_json else TextFormatter())
+    stream.setFormatter(JsonFormatter() if use_json else TextFormatter())
+    # Lines are formatted and written by a thread of their own: a slow or blocked stderr (a
+    # full pipe, a stalled log collector) never holds up the event loop and its calls.
+    lines: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
+    listener = logging.handlers.QueueListener(lines, stream)
+    listener.start()
+    atexit.register(listener.stop)
+    handler = _OffLoopHandler(lines)
     handler._callcenter = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(settings.log_level.upper())

@@ -46,6 +46,9 @@ def transcript_text(turns: list[Turn]) -> str:
     return "\n".join(lines)[-MAX_TRANSCRIPT_CHARS:]
 
 
+_clients: dict[tuple[object, ...], AsyncOpenAI] = {}
+
+
 class OpenAIExtractor:
     name = "openai"
 
@@ -54,25 +57,37 @@ class OpenAIExtractor:
         self._timeout = timeout
         self._max_retries = max_retries
 
-    async def extract(self, turns: list[Turn]) -> LeadFields:
-        client = AsyncOpenAI(
-            api_key=self._settings.openai_api_key,
-            base_url=self._settings.openai_base_url,
-            timeout=self._timeout,
-            max_retries=self._max_retries,
+    def _client(self) -> AsyncOpenAI:
+        """One client per event loop and configuration: building one (its TLS context) costs
+        tens of milliseconds of CPU on the loop that carries every live call's audio."""
+        key = (
+            id(asyncio.get_running_loop()),
+            self._settings.openai_api_key,
+            self._settings.openai_base_url,
+            self._timeout,
+            self._max_retries,
         )
-        try:
-            async with asyncio.timeout(self._timeout * (self._max_retries + 1) + 5):
-                completion = await client.chat.completions.parse(
-                    model=self._settings.openai_extraction_model,
-                    messages=[
-                        {"role": "system", "content": INSTRUCTIONS},
-                        {"role": "user", "content": transcript_text(turns)},
-                    ],
-                    response_format=ExtractedLead,
-                )
-        finally:
-            await client.close()
+        client = _clients.get(key)
+        if client is None:
+            client = _clients[key] = AsyncOpenAI(
+                api_key=self._settings.openai_api_key,
+                base_url=self._settings.openai_base_url,
+                timeout=self._timeout,
+                max_retries=self._max_retries,
+            )
+        return client
+
+    async def extract(self, turns: list[Turn]) -> LeadFields:
+        client = self._client()
+        async with asyncio.timeout(self._timeout * (self._max_retries + 1) + 5):
+            completion = await client.chat.completions.parse(
+                model=self._settings.openai_extraction_model,
+                messages=[
+                    {"role": "system", "content": INSTRUCTIONS},
+                    {"role": "user", "content": transcript_text(turns)},
+                ],
+                response_format=ExtractedLead,
+            )
         if not completion.choices:
             raise ExtractionFailed("no choices in the completion")
         message = completion.choices[0].message

@@ -1,9 +1,9 @@
 """Twilio Media Streams messages, both directions, as typed models; parsing and formatting only."""
 
-import json
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
+import orjson
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 MULAW_BYTES_PER_MS = 8
@@ -122,8 +122,8 @@ def parse_inbound(raw: str | bytes) -> InboundMessage | ProtocolError:
     if len(raw) > MAX_FRAME_CHARS:
         return ProtocolError(f"frame larger than {MAX_FRAME_CHARS} characters", raw[:200])
     try:
-        data: Any = json.loads(raw)
-    except ValueError as exc:
+        data: Any = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
         return ProtocolError(f"not JSON: {exc}", raw)
     if not isinstance(data, dict):
         return ProtocolError("not a JSON object", raw)
@@ -141,24 +141,34 @@ def parse_inbound(raw: str | bytes) -> InboundMessage | ProtocolError:
 # --- us → Twilio ----------------------------------------------------------------------------
 
 
+def json_string(value: str) -> str:
+    """`value` as a JSON string literal."""
+    return orjson.dumps(value).decode()
+
+
 def media_frame(stream_sid: str, payload_b64: str) -> str:
     """`media` carrying base64 μ-law 8 kHz audio for the caller to hear."""
-    return json.dumps(
-        {"event": "media", "streamSid": stream_sid, "media": {"payload": payload_b64}},
-        separators=(",", ":"),
-    )
+    return media_prefix(stream_sid) + json_string(payload_b64) + "}}"
+
+
+def media_prefix(stream_sid: str) -> str:
+    """Everything of a `media` frame before its payload (a stream builds it once)."""
+    return '{"event":"media","streamSid":' + json_string(stream_sid) + ',"media":{"payload":'
 
 
 def mark_frame(stream_sid: str, name: str) -> str:
     """`mark`: Twilio echoes it once the audio queued before it has played."""
-    return json.dumps(
-        {"event": "mark", "streamSid": stream_sid, "mark": {"name": name}}, separators=(",", ":")
-    )
+    return mark_prefix(stream_sid) + json_string(name) + "}}"
+
+
+def mark_prefix(stream_sid: str) -> str:
+    """Everything of a `mark` frame before its name."""
+    return '{"event":"mark","streamSid":' + json_string(stream_sid) + ',"mark":{"name":'
 
 
 def clear_frame(stream_sid: str) -> str:
     """`clear`: drop the audio queued at Twilio (barge-in)."""
-    return json.dumps({"event": "clear", "streamSid": stream_sid}, separators=(",", ":"))
+    return '{"event":"clear","streamSid":' + json_string(stream_sid) + "}"
 
 
 # Outbound messages as models, for the simulator and tests that read what we sent.

@@ -46,6 +46,8 @@ from callcenter.voice.usage import Usage
 
 log = logging.getLogger(__name__)
 
+TOOL_GRACE = 10.0  # longest wait at the end of a call for a tool still running
+
 
 class CallBridge(BridgeEndings):
     """Caller audio → voice engine, agent audio → caller, transcripts → database, under one
@@ -87,6 +89,8 @@ class CallBridge(BridgeEndings):
         self._log = {"call_sid": stream.call_sid, "stream_sid": stream.stream_sid}
         self._tool_context = ToolCallContext(call_id=stream.call_id, settings=settings, hub=hub)
         self.recorder = start_recorder(settings, call_id=stream.call_id, call_sid=stream.call_sid)
+        self._tool_lock = asyncio.Lock()
+        self._tool_tasks: set[asyncio.Task[None]] = set()
         self._handlers: dict[type, Callable[[Any], Awaitable[None]]] = {
             AgentAudio: self._on_agent_audio,
             AgentTranscript: self._on_agent_transcript,
@@ -115,6 +119,8 @@ class CallBridge(BridgeEndings):
                 return
             await self._run_until_done(self._voice_loop(), self._watchdog())
         finally:
+            if self._tool_tasks:  # a lead being saved is kept, within bounds
+                await asyncio.wait(self._tool_tasks, timeout=TOOL_GRACE)
             await self.voice.close()
             self.turns.flush()
             await self.writer.close()
@@ -267,8 +273,23 @@ class CallBridge(BridgeEndings):
         state.frames_out += 1
 
     async def _on_tool_call(self, event: ToolCall) -> None:
+        # Off the voice loop: a tool that waits on the database (saving the lead) never holds
+        # back the events behind it, such as the caller cutting in.
+        task = asyncio.create_task(self._run_tool(event), name="bridge-tool")
+        self._tool_tasks.add(task)
+        task.add_done_callback(self._tool_tasks.discard)
+
+    async def _run_tool(self, event: ToolCall) -> None:
         """Run the tool from the registry, answer the model, then go on talking or end the
-        call as the tool asks (after the agent's last words have played)."""
+        call as the tool asks (after the agent's last words have played). One tool at a
+        time, in the order the model asked."""
+        async with self._tool_lock:
+            try:
+                await self._answer_tool(event)
+            except Exception:
+                log.exception("tool %s failed", event.name, extra=self._log)
+
+    async def _answer_tool(self, event: ToolCall) -> None:
         tool = self.tools.get(event.name)
         if tool is None:
             result = ToolResult(ok=False, message=f"Unknown tool {event.name}.")

@@ -5,6 +5,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import orjson
+
 from callcenter.voice.session import (
     AgentAudio,
     AgentTranscript,
@@ -186,8 +188,8 @@ def translate(data: dict[str, Any]) -> VoiceEvent | None:
 def parse(raw: str | bytes) -> VoiceEvent | None:
     """One raw server message (JSON text) → our event; malformed messages are ignored."""
     try:
-        data = json.loads(raw)
-    except ValueError:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError:
         log.warning("ignoring a realtime message that is not JSON (%d bytes)", len(raw))
         return None
     if not isinstance(data, dict):

@@ -3,6 +3,7 @@
 import asyncio
 import collections
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,6 +13,10 @@ from callcenter.live.events import CallEvent
 from callcenter.live.hub import LiveHub
 
 log = logging.getLogger(__name__)
+
+# One thread writes every call's turns: a write is ~1 ms of Python holding the GIL, and one
+# writer thread (not one per concurrent write) is all the event loop ever competes with.
+_WRITER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="transcript-writer")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +84,7 @@ class TranscriptWriter:
                 continue
             turn = self._buffer[0]
             try:
-                await asyncio.to_thread(_write, turn)
+                await asyncio.get_running_loop().run_in_executor(_WRITER, _write, turn)
             except Exception as exc:
                 self.failures += 1
                 log.warning(

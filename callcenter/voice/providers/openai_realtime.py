@@ -8,6 +8,7 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 
+import orjson
 from openai import AsyncOpenAI, OpenAIError
 from websockets.exceptions import ConnectionClosed, InvalidStatus, WebSocketException
 
@@ -120,7 +121,7 @@ class OpenAIRealtimeSession:
             metrics.count_frame_dropped()  # the caller spoke into a lost session
             return
         # Hot path: no SDK transform, one small JSON string per 20 ms frame.
-        text = '{"type":"input_audio_buffer.append","audio":' + json.dumps(payload) + "}"
+        text = '{"type":"input_audio_buffer.append","audio":' + orjson.dumps(payload).decode() + "}"
         try:
             await self._conn.send_raw(text)
         except _SEND_ERRORS:
