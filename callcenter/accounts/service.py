@@ -51,6 +51,21 @@ def create_user(*, session: Session, email: str, password: str, role: Role) -> U
     )
 
 
+def set_password(*, session: Session, email: str, password: str) -> User:
+    """Replace a user's password and end every session they have open."""
+    if len(password) < 8:
+        raise ValueError("password must be at least 8 characters")
+    user = users.get_user_by_email(session=session, email=email)
+    if user is None:
+        raise ValueError(f"no user with email {email.strip().lower()}")
+    assert user.id is not None
+    user.password_hash = hash_password(password)
+    session.add(user)
+    users.delete_user_sessions(session=session, user_id=user.id)
+    users.clear_failed_logins(session=session, email=user.email)
+    return user
+
+
 def sign_in(*, session: Session, email: str, password: str, ttl_hours: int) -> SignedIn:
     """Check the password, rate-limit failures per email, and open a session."""
     email = email.strip().lower()
@@ -109,7 +124,7 @@ def bootstrap_admin(*, session: Session, settings: Settings) -> str | None:
 
 def ensure_api_token(*, session: Session, settings: Settings) -> str | None:
     """Make sure an API token exists; returns a newly generated one (to print once)."""
-    if settings.api_token:
+    if settings.accepted_api_tokens:
         return None
     if app_settings.get_value(session=session, key=API_TOKEN_KEY):
         return None
@@ -119,11 +134,14 @@ def ensure_api_token(*, session: Session, settings: Settings) -> str | None:
 
 
 def api_token_valid(*, session: Session, settings: Settings, presented: str) -> bool:
-    """Constant-time check of a presented Bearer token against the configured or stored one."""
+    """Constant-time check of a presented Bearer token against the configured or stored ones."""
     if not presented:
         return False
-    if settings.api_token:
-        return hmac.compare_digest(presented.encode(), settings.api_token.encode())
+    configured = settings.accepted_api_tokens
+    if configured:
+        # Compare with every token, so the time taken does not say which one matched.
+        matches = [hmac.compare_digest(presented.encode(), token.encode()) for token in configured]
+        return any(matches)
     stored = app_settings.get_value(session=session, key=API_TOKEN_KEY)
     return stored is not None and hmac.compare_digest(_sha256(presented), stored)
 

@@ -9,6 +9,7 @@ from sqlmodel import Session
 from callcenter.accounts import service as accounts
 from callcenter.config import Settings, get_settings
 from callcenter.db.session import get_db
+from callcenter.rest.origin import refuse_cross_site_write
 
 SessionDep = Annotated[Session, Depends(get_db)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -32,6 +33,8 @@ def require_api_auth(
     token = presented or request.cookies.get(SESSION_COOKIE, "")
     user = accounts.user_for_session(session=session, token=token) if token else None
     if user is not None:
+        if not presented:
+            refuse_cross_site_write(request, settings)
         return f"user:{user.email}"
     raise HTTPException(
         status_code=status.HTTP_401_UNAUTHORIZED,

@@ -8,7 +8,7 @@ import reflex as rx
 from reflex_base.event import EventSpec
 
 from callcenter.accounts import service as accounts
-from callcenter.config import get_settings
+from callcenter.config import Settings, get_settings
 from callcenter.db.models import Role
 from callcenter.db.session import session_scope
 
@@ -36,16 +36,23 @@ def _sign_out(token: str) -> None:
         accounts.sign_out(session=session, token=token)
 
 
-class AuthState(rx.State):
-    """The base of every page state: page loads and privileged actions re-check the session."""
-
-    session_token: str = rx.Cookie(
+def session_cookie(settings: Settings) -> rx.Cookie:
+    """The session cookie: sent on top-level navigation from other sites (so links into the
+    dashboard work) but not on their subrequests; over https only when served over https."""
+    return rx.Cookie(
         "",
         name=SESSION_COOKIE,
         path="/",
-        same_site="strict",
-        max_age=get_settings().session_ttl_hours * 3600,
+        same_site="lax",
+        secure=settings.secure_cookies,
+        max_age=settings.session_ttl_hours * 3600,
     )
+
+
+class AuthState(rx.State):
+    """The base of every page state: page loads and privileged actions re-check the session."""
+
+    session_token: str = session_cookie(get_settings())
     user_email: rx.Field[str] = rx.field("")
     user_role: rx.Field[str] = rx.field("")
 
