@@ -20,6 +20,7 @@ COMMANDS = {
     "call": "callcenter.cli.call",
     "simulate": "callcenter.cli.simulate",
     "send-outbox": "callcenter.cli.outbox",
+    "twilio-setup": "callcenter.cli.twilio_setup",
 }
 COMMAND_MODULES = tuple(COMMANDS.values())
 
