@@ -30,7 +30,7 @@ from callcenter.metrics import HttpMetricsMiddleware
 from callcenter.notify.base import EmailSender
 from callcenter.notify.senders import build_email_sender
 from callcenter.notify.worker import run_outbox_worker
-from callcenter.rest import calls, dnc, health, leads, metrics, outbound
+from callcenter.rest import auth, calls, dnc, health, leads, metrics, outbound
 from callcenter.sim import softphone
 from callcenter.sim.carrier import SimulatorCarrier
 from callcenter.telephony import media_stream, webhooks
@@ -205,6 +205,8 @@ def create_api(settings: Settings | None = None, core: Core | None = None) -> Fa
     app.add_exception_handler(Exception, _unhandled_error)
     app.add_middleware(BodySizeLimit)
     app.add_middleware(HttpMetricsMiddleware)
-    for module in (health, calls, leads, outbound, dnc, metrics, webhooks, media_stream, softphone):
+    for module in (health, auth, calls, leads, outbound, dnc, metrics):
+        app.include_router(module.router)
+    for module in (webhooks, media_stream, softphone):
         app.include_router(module.router)
     return app

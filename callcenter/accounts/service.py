@@ -6,7 +6,7 @@ import logging
 import secrets
 import sys
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
@@ -29,12 +29,17 @@ class LoginError(Exception):
     """Sign-in refused; the message is safe to show to the person signing in."""
 
 
+class TooManyAttempts(LoginError):
+    """Sign-in refused without checking the password: too many recent failures."""
+
+
 @dataclass(frozen=True, slots=True)
 class SignedIn:
     token: str
     user_id: int
     email: str
     role: Role
+    expires_at: datetime
 
 
 def _sha256(value: str) -> str:
@@ -71,7 +76,7 @@ def sign_in(*, session: Session, email: str, password: str, ttl_hours: int) -> S
     email = email.strip().lower()
     since = utcnow() - FAILED_LOGIN_WINDOW
     if users.count_failed_logins(session=session, email=email, since=since) >= MAX_FAILED_LOGINS:
-        raise LoginError("Too many failed sign-ins. Wait 15 minutes and try again.")
+        raise TooManyAttempts("Too many failed sign-ins. Wait 15 minutes and try again.")
     user = users.get_user_by_email(session=session, email=email)
     if user is None or not user.is_active or not verify_password(password, user.password_hash):
         users.record_failed_login(session=session, email=email)
@@ -82,14 +87,14 @@ def sign_in(*, session: Session, email: str, password: str, ttl_hours: int) -> S
     users.clear_failed_logins(session=session, email=email)
     token = secrets.token_urlsafe(32)
     assert user.id is not None
+    expires_at = utcnow() + timedelta(hours=ttl_hours)
     users.add_auth_session(
-        session=session,
-        user_id=user.id,
-        token_hash=_sha256(token),
-        expires_at=utcnow() + timedelta(hours=ttl_hours),
+        session=session, user_id=user.id, token_hash=_sha256(token), expires_at=expires_at
     )
     user.last_login_at = utcnow()
-    return SignedIn(token=token, user_id=user.id, email=user.email, role=user.role)
+    return SignedIn(
+        token=token, user_id=user.id, email=user.email, role=user.role, expires_at=expires_at
+    )
 
 
 def user_for_session(*, session: Session, token: str) -> User | None:
