@@ -33,9 +33,10 @@ def engine(pytestconfig: pytest.Config) -> Iterator[DockerEngine]:
         with docker_engine() as found:
             yield found
             report = ", ".join(f"{name} {secs:.0f} s" for name, secs in found.timings.items())
-            if report:
-                writer = pytestconfig.get_terminal_writer()
-                writer.line(f"\nimage test timings: {report}")
+            if report:  # shown on the terminal even when output is captured
+                capture = pytestconfig.pluginmanager.getplugin("capturemanager")
+                with capture.global_and_fixture_disabled():
+                    print(f"\nimage test timings: {report}")  # noqa: T201
     except EngineUnavailable as exc:
         pytest.skip(f"IMAGE TEST NOT RUN: no Docker engine here: {exc}")
 
