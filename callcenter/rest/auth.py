@@ -1,5 +1,6 @@
-"""Sign-in and sign-out for API clients (`/api/auth/login`, `/logout`): the session token
-works as `Authorization: Bearer`, and is also set as the session cookie (HttpOnly)."""
+"""Sign-in and sign-out (`/api/auth/login`, `/logout`): the session token works as
+`Authorization: Bearer`, and is also set as the session cookie (HttpOnly); `/session` sets the
+cookie for a session the dashboard opened."""
 
 from datetime import datetime
 from typing import Annotated
@@ -66,6 +67,26 @@ def login(
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail=str(exc)) from None
     set_session_cookie(response, settings, signed.token)
     return LoginOut(token=signed.token, expires_at=signed.expires_at, role=signed.role.value)
+
+
+@router.post("/session", status_code=status.HTTP_204_NO_CONTENT)
+def adopt_session(
+    session: SessionDep,
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Response:
+    """Set the session cookie for the session token presented as Bearer: how the dashboard,
+    having signed in over its event socket, gets a cookie its scripts cannot read."""
+    token = credentials.credentials if credentials else ""
+    if not token or accounts.user_for_session(session=session, token=token) is None:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            detail="send a signed-in session token as Authorization: Bearer",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    response = Response(status_code=status.HTTP_204_NO_CONTENT)
+    set_session_cookie(response, settings, token)
+    return response
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)

@@ -65,3 +65,21 @@ def test_the_cookie_is_secure_behind_https(api: FastAPI, env: dict[str, str]) ->
             "/api/auth/login", json={"email": "admin@example.com", "password": "admin-password-1"}
         )
     assert "Secure" in response.headers["set-cookie"]
+
+
+def test_session_sets_the_cookie_for_a_signed_in_session_only(api: FastAPI) -> None:
+    with _bare(api) as client:
+        with session_scope() as session:
+            signed = accounts.sign_in(
+                session=session, email="admin@example.com", password="admin-password-1", ttl_hours=1
+            )
+        adopted = client.post(
+            "/api/auth/session", headers={"Authorization": f"Bearer {signed.token}"}
+        )
+        assert adopted.status_code == 204
+        cookie = adopted.headers["set-cookie"]
+        assert cookie.startswith(f"cc_session={signed.token};")
+        assert "HttpOnly" in cookie and "SameSite=lax" in cookie
+        for bad in ("test-api-token-0123456789", "no-such-session", ""):
+            refused = client.post("/api/auth/session", headers={"Authorization": f"Bearer {bad}"})
+            assert refused.status_code == 401 and "set-cookie" not in refused.headers

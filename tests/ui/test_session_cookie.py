@@ -1,26 +1,49 @@
-"""The dashboard's session cookie: SameSite=Lax, and Secure whenever the site is https."""
+"""The dashboard's session cookie: HttpOnly (page scripts never see it), SameSite=Lax, set and
+cleared by the server; signing out ends the session everywhere."""
 
-from callcenter.config import get_settings
+from typing import Any
 
+import httpx
+import pytest
 
-def test_secure_follows_public_base_url_and_same_site_is_lax(env: dict[str, str]) -> None:
-    from callcenter.ui.state.auth import session_cookie
-
-    env["PUBLIC_BASE_URL"] = "https://calls.example.com"
-    cookie = session_cookie(get_settings())
-    assert (cookie.name, cookie.secure, cookie.same_site, cookie.path) == (
-        "cc_session",
-        True,
-        "lax",
-        "/",
-    )
-    env["PUBLIC_BASE_URL"] = "http://localhost:3000"
-    assert session_cookie(get_settings()).secure is False
+from callcenter.ui.state.session_cookie import adopt_session_script, token_from_cookie_header
+from tests.ui.conftest import MANAGER, RunningApp
+from tests.ui.pages import open_tab, sign_in
 
 
-def test_the_dashboard_state_uses_that_cookie() -> None:
-    from callcenter.ui.state.auth import AuthState
+def test_the_token_is_read_from_the_cookie_header() -> None:
+    assert token_from_cookie_header("a=1; cc_session=tok-EN_123; b=2") == "tok-EN_123"
+    assert token_from_cookie_header("a=1") == ""
+    assert token_from_cookie_header(None) == ""
 
-    field = AuthState.get_fields()["session_token"]
-    assert field.default.same_site == "lax"
-    assert field.default.name == "cc_session"
+
+def test_scripts_quote_what_they_embed() -> None:
+    script = adopt_session_script('to"ken', "/leads?q=</script>")
+    assert '"to\\"ken"' in script and '"/leads?q=</script>"' in script
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_signing_in_sets_an_httponly_cookie_and_signing_out_ends_the_session(
+    browser: Any, app_server: RunningApp
+) -> None:
+    tab = open_tab(browser, app_server)
+    sign_in(tab, *MANAGER, start="/leads")
+    tab.wait_for_path(r"/leads/?$")
+    [cookie] = [c for c in tab.page.context.cookies() if c["name"] == "cc_session"]
+    assert cookie["httpOnly"] is True and cookie["sameSite"] == "Lax"
+    assert cookie["secure"] is False  # PUBLIC_BASE_URL is http here
+    assert "cc_session" not in tab.page.evaluate("document.cookie")
+    bearer = {"Authorization": f"Bearer {cookie['value']}"}
+    assert httpx.get(f"{app_server.base_url}/api/calls", headers=bearer).status_code == 200
+
+    tab.page.reload()  # a new event socket: still signed in
+    tab.page.get_by_role("heading", name="Leads").wait_for()
+
+    tab.page.get_by_role("button", name="Sign out").click()
+    tab.wait_for_path(r"/login")
+    assert not [c for c in tab.page.context.cookies() if c["name"] == "cc_session"]
+    assert httpx.get(f"{app_server.base_url}/api/calls", headers=bearer).status_code == 401
+    tab.goto("/leads")
+    tab.wait_for_path(r"/login\?next=")
+    assert tab.errors == []

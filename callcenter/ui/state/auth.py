@@ -1,4 +1,5 @@
-"""Who is signed in: the session cookie, the user behind it, and role checks for handlers."""
+"""Who is signed in: the session cookie (HttpOnly, read from the event socket's handshake),
+the user behind it, and role checks for handlers."""
 
 import asyncio
 from dataclasses import dataclass
@@ -8,11 +9,10 @@ import reflex as rx
 from reflex_base.event import EventSpec
 
 from callcenter.accounts import service as accounts
-from callcenter.config import Settings, get_settings
+from callcenter.config import get_settings
 from callcenter.db.models import Role
 from callcenter.db.session import session_scope
-
-SESSION_COOKIE = accounts.SESSION_COOKIE  # the REST API accepts the same cookie
+from callcenter.ui.state.session_cookie import forget_session_script, token_from_cookie_header
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,23 +36,9 @@ def _sign_out(token: str) -> None:
         accounts.sign_out(session=session, token=token)
 
 
-def session_cookie(settings: Settings) -> rx.Cookie:
-    """The session cookie: sent on top-level navigation from other sites (so links into the
-    dashboard work) but not on their subrequests; over https only when served over https."""
-    return rx.Cookie(
-        "",
-        name=SESSION_COOKIE,
-        path="/",
-        same_site="lax",
-        secure=settings.secure_cookies,
-        max_age=settings.session_ttl_hours * 3600,
-    )
-
-
 class AuthState(rx.State):
     """The base of every page state: page loads and privileged actions re-check the session."""
 
-    session_token: str = session_cookie(get_settings())
     user_email: rx.Field[str] = rx.field("")
     user_role: rx.Field[str] = rx.field("")
 
@@ -69,6 +55,11 @@ class AuthState(rx.State):
     def signature_warning(self) -> bool:
         settings = get_settings()
         return settings.twilio_enabled and not settings.signature_checks_enabled
+
+    @property
+    def session_token(self) -> str:
+        """The session token in the cookie this browser sent when its event socket opened."""
+        return token_from_cookie_header(self.router.headers.cookie)
 
     async def current_user(self) -> CurrentUser | None:
         """The user behind the session cookie right now (None if signed out or expired)."""
@@ -96,8 +87,8 @@ class AuthState(rx.State):
     @rx.event
     async def sign_out(self):
         token = self.session_token
-        if token:
-            await asyncio.to_thread(_sign_out, token)
-        self.session_token = ""
         self.user_email, self.user_role = "", ""
-        return rx.redirect("/login")
+        if not token:
+            return rx.redirect("/login")
+        await asyncio.to_thread(_sign_out, token)
+        return rx.call_script(forget_session_script(token))
