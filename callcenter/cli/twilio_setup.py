@@ -5,8 +5,8 @@ import argparse
 import sys
 from urllib.parse import urlsplit
 
+from callcenter.calls.carrier import CarrierError
 from callcenter.config import get_settings
-from callcenter.telephony.carriers.base import CarrierError
 from callcenter.telephony.number_setup import point_number_at_us
 
 _PRIVATE_HOSTS = ("localhost", "127.0.0.1", "0.0.0.0", "::1")

@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from twilio.base.exceptions import TwilioException
 from twilio.rest import Client
 
+from callcenter.calls.carrier import CarrierError
 from callcenter.config import Settings
-from callcenter.telephony.carriers.base import CarrierError
-from callcenter.telephony.carriers.twilio import build_client
+from callcenter.telephony.carrier import build_client
 from callcenter.telephony.signature import webhook_url
 
 

@@ -5,7 +5,7 @@ event socket's handshake headers."""
 import json
 from http.cookies import CookieError, SimpleCookie
 
-SESSION_COOKIE = "cc_session"  # the REST API accepts the same cookie (rest/deps.py)
+from callcenter.accounts.service import SESSION_COOKIE
 
 
 def token_from_cookie_header(header: str | None) -> str:
