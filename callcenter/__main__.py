@@ -1,4 +1,4 @@
-"""`python -m callcenter`: migrate, create-user, seed-demo, call, simulate, send-outbox."""
+"""`python -m callcenter`: migrate, users and passwords, seed-demo, call, simulate, send-outbox."""
 
 import argparse
 import importlib
@@ -15,10 +15,12 @@ _NO_SCHEMA = ("no such table", "does not exist", "undefinedtable")
 COMMANDS = {
     "migrate": "callcenter.cli.migrate",
     "create-user": "callcenter.cli.users",
+    "set-password": "callcenter.cli.passwords",
     "seed-demo": "callcenter.cli.seed",
     "call": "callcenter.cli.call",
     "simulate": "callcenter.cli.simulate",
     "send-outbox": "callcenter.cli.outbox",
+    "twilio-setup": "callcenter.cli.twilio_setup",
 }
 COMMAND_MODULES = tuple(COMMANDS.values())
 

@@ -35,6 +35,7 @@ from callcenter.notify.senders import build_email_sender
 from callcenter.notify.worker import run_outbox_worker
 from callcenter.recording.retention import run_recording_upkeep
 from callcenter.rest import (
+    auth,
     calls,
     campaigns,
     dnc,
@@ -239,9 +240,7 @@ def create_api(settings: Settings | None = None, core: Core | None = None) -> Fa
     app.add_exception_handler(Exception, _unhandled_error)
     app.add_middleware(BodySizeLimit)
     app.add_middleware(HttpMetricsMiddleware)
-    routers = (health, calls, leads, outbound, dnc, campaigns, metrics, webhooks, media_stream)
-    for module in (*routers, softphone):
-        app.include_router(module.router)
-    for module in (recordings, webhook_endpoints):
+    routers = (health, auth, calls, leads, outbound, dnc, campaigns, recordings, metrics)
+    for module in (*routers, webhook_endpoints, webhooks, media_stream, softphone):
         app.include_router(module.router)
     return app

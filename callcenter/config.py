@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     outbox_dir: Path = Path("var/outbox")
 
     api_token: str | None = None
+    # Several tokens accepted at once, so one can be replaced without downtime.
+    api_tokens: CommaList = Field(default_factory=list)
     admin_email: str = "admin@callcenter.local"
     admin_password: str | None = None
     session_ttl_hours: int = Field(default=12, ge=1)
@@ -104,7 +106,7 @@ class Settings(BaseSettings):
     log_format: Literal["auto", "json", "text"] = "auto"
     log_level: str = "INFO"
 
-    @field_validator("team_notify_emails", "allowed_countries", mode="before")
+    @field_validator("team_notify_emails", "allowed_countries", "api_tokens", mode="before")
     @classmethod
     def _comma_list(cls, value: object) -> object:
         return _split_commas(value)
@@ -209,6 +211,17 @@ class Settings(BaseSettings):
     def emails_enabled(self) -> bool:
         """True when email goes through Resend rather than the file outbox."""
         return bool(self.resend_api_key)
+
+    @property
+    def accepted_api_tokens(self) -> list[str]:
+        """`API_TOKENS` and `API_TOKEN` together: every token the REST API accepts."""
+        tokens = [*self.api_tokens, *([self.api_token] if self.api_token else [])]
+        return list(dict.fromkeys(tokens))
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Session cookies only over https when the app is served over https."""
+        return self.public_base_url.startswith("https://")
 
     @property
     def signature_checks_enabled(self) -> bool:

@@ -59,6 +59,7 @@ def register_secrets(settings: Settings) -> None:
         settings.openai_api_key,
         settings.resend_api_key,
         settings.admin_password,
+        *settings.api_tokens,
     ):
         register_secret(value)
 

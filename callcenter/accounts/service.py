@@ -6,7 +6,7 @@ import logging
 import secrets
 import sys
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
@@ -29,12 +29,17 @@ class LoginError(Exception):
     """Sign-in refused; the message is safe to show to the person signing in."""
 
 
+class TooManyAttempts(LoginError):
+    """Sign-in refused without checking the password: too many recent failures."""
+
+
 @dataclass(frozen=True, slots=True)
 class SignedIn:
     token: str
     user_id: int
     email: str
     role: Role
+    expires_at: datetime
 
 
 def _sha256(value: str) -> str:
@@ -51,12 +56,27 @@ def create_user(*, session: Session, email: str, password: str, role: Role) -> U
     )
 
 
+def set_password(*, session: Session, email: str, password: str) -> User:
+    """Replace a user's password and end every session they have open."""
+    if len(password) < 8:
+        raise ValueError("password must be at least 8 characters")
+    user = users.get_user_by_email(session=session, email=email)
+    if user is None:
+        raise ValueError(f"no user with email {email.strip().lower()}")
+    assert user.id is not None
+    user.password_hash = hash_password(password)
+    session.add(user)
+    users.delete_user_sessions(session=session, user_id=user.id)
+    users.clear_failed_logins(session=session, email=user.email)
+    return user
+
+
 def sign_in(*, session: Session, email: str, password: str, ttl_hours: int) -> SignedIn:
     """Check the password, rate-limit failures per email, and open a session."""
     email = email.strip().lower()
     since = utcnow() - FAILED_LOGIN_WINDOW
     if users.count_failed_logins(session=session, email=email, since=since) >= MAX_FAILED_LOGINS:
-        raise LoginError("Too many failed sign-ins. Wait 15 minutes and try again.")
+        raise TooManyAttempts("Too many failed sign-ins. Wait 15 minutes and try again.")
     user = users.get_user_by_email(session=session, email=email)
     if user is None or not user.is_active or not verify_password(password, user.password_hash):
         users.record_failed_login(session=session, email=email)
@@ -67,14 +87,14 @@ def sign_in(*, session: Session, email: str, password: str, ttl_hours: int) -> S
     users.clear_failed_logins(session=session, email=email)
     token = secrets.token_urlsafe(32)
     assert user.id is not None
+    expires_at = utcnow() + timedelta(hours=ttl_hours)
     users.add_auth_session(
-        session=session,
-        user_id=user.id,
-        token_hash=_sha256(token),
-        expires_at=utcnow() + timedelta(hours=ttl_hours),
+        session=session, user_id=user.id, token_hash=_sha256(token), expires_at=expires_at
     )
     user.last_login_at = utcnow()
-    return SignedIn(token=token, user_id=user.id, email=user.email, role=user.role)
+    return SignedIn(
+        token=token, user_id=user.id, email=user.email, role=user.role, expires_at=expires_at
+    )
 
 
 def user_for_session(*, session: Session, token: str) -> User | None:
@@ -109,7 +129,7 @@ def bootstrap_admin(*, session: Session, settings: Settings) -> str | None:
 
 def ensure_api_token(*, session: Session, settings: Settings) -> str | None:
     """Make sure an API token exists; returns a newly generated one (to print once)."""
-    if settings.api_token:
+    if settings.accepted_api_tokens:
         return None
     if app_settings.get_value(session=session, key=API_TOKEN_KEY):
         return None
@@ -119,11 +139,14 @@ def ensure_api_token(*, session: Session, settings: Settings) -> str | None:
 
 
 def api_token_valid(*, session: Session, settings: Settings, presented: str) -> bool:
-    """Constant-time check of a presented Bearer token against the configured or stored one."""
+    """Constant-time check of a presented Bearer token against the configured or stored ones."""
     if not presented:
         return False
-    if settings.api_token:
-        return hmac.compare_digest(presented.encode(), settings.api_token.encode())
+    configured = settings.accepted_api_tokens
+    if configured:
+        # Compare with every token, so the time taken does not say which one matched.
+        matches = [hmac.compare_digest(presented.encode(), token.encode()) for token in configured]
+        return any(matches)
     stored = app_settings.get_value(session=session, key=API_TOKEN_KEY)
     return stored is not None and hmac.compare_digest(_sha256(presented), stored)
 

@@ -1,10 +1,10 @@
 """`create-user`: add a dashboard user (manager or rep)."""
 
 import argparse
-import getpass
 import sys
 
 from callcenter.accounts.service import create_user
+from callcenter.cli.passwords import read_password
 from callcenter.config import get_settings
 from callcenter.db.migrate import upgrade_to_head
 from callcenter.db.models import Role
@@ -23,15 +23,9 @@ def run(args: argparse.Namespace) -> int:
     settings = get_settings()
     if settings.auto_migrate:
         upgrade_to_head(settings.database_url)
-    password = args.password
+    password = read_password(args.password)
     if password is None:
-        if not sys.stdin.isatty():
-            password = sys.stdin.readline().rstrip("\n")
-        else:
-            password = getpass.getpass("Password: ")
-            if getpass.getpass("Repeat password: ") != password:
-                print("passwords do not match", file=sys.stderr)  # noqa: T201
-                return 1
+        return 1
     try:
         with session_scope() as session:
             user = create_user(

@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
 from callcenter.config import get_settings
@@ -25,14 +25,32 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
+    url, pooled = pooler_url(url)
+    connect_args: dict[str, Any] = {"connect_timeout": 5}
+    if pooled:
+        # A transaction pooler hands each transaction to any server connection, where
+        # statements psycopg prepared on another one do not exist.
+        connect_args["prepare_threshold"] = None
     return create_engine(
         url,
         pool_size=10,
         max_overflow=20,
         pool_pre_ping=True,
         pool_recycle=1800,
-        connect_args={"connect_timeout": 5},
+        connect_args=connect_args,
     )
+
+
+def pooler_url(url: str) -> tuple[str, bool]:
+    """The URL to connect to, and whether it goes through a transaction pooler (PgBouncer,
+    Supabase's port 6543): `?pgbouncer=true` says so and is removed, port 6543 implies it."""
+    parsed = make_url(url)
+    flag = parsed.query.get("pgbouncer")
+    values = flag if isinstance(flag, tuple) else (flag,) if flag is not None else ()
+    pooled = parsed.port == 6543 or any(v.lower() in ("true", "1", "yes") for v in values)
+    if flag is not None:
+        parsed = parsed.difference_update_query(["pgbouncer"])
+    return parsed.render_as_string(hide_password=False), pooled
 
 
 _engines: dict[str, Engine] = {}

@@ -10,7 +10,8 @@ from callcenter.db.models import CallDirection, CallStatus
 from callcenter.db.repo import calls as calls_repo
 from callcenter.db.repo import transcripts
 from callcenter.leads.review import Outcome
-from callcenter.rest.deps import ApiPrincipal, SessionDep
+from callcenter.rest.deps import SessionDep
+from callcenter.rest.roles import AnyPrincipal
 from callcenter.rest.schemas import ItemsOut, PageOut
 
 router = APIRouter(prefix="/api", tags=["calls"])
@@ -19,7 +20,7 @@ router = APIRouter(prefix="/api", tags=["calls"])
 @router.get("/calls", response_model=PageOut[CallView])
 def list_calls(
     session: SessionDep,
-    _auth: ApiPrincipal,
+    _who: AnyPrincipal,
     status: CallStatus | None = None,
     direction: CallDirection | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
@@ -48,7 +49,7 @@ def list_calls(
 
 
 @router.get("/calls/{ref}", response_model=CallDetailView)
-def get_call(ref: str, session: SessionDep, _auth: ApiPrincipal) -> CallDetailView:
+def get_call(ref: str, session: SessionDep, _who: AnyPrincipal) -> CallDetailView:
     """A call by our id or its CallSid, with its transcript in spoken order."""
     call = calls_repo.find_call(session=session, ref=ref)
     if call is None or call.id is None:
@@ -61,6 +62,6 @@ def get_call(ref: str, session: SessionDep, _auth: ApiPrincipal) -> CallDetailVi
 
 
 @router.get("/active-calls", response_model=ItemsOut[CallView])
-def active_calls(session: SessionDep, _auth: ApiPrincipal) -> ItemsOut[CallView]:
+def active_calls(session: SessionDep, _who: AnyPrincipal) -> ItemsOut[CallView]:
     """Every call in progress (queued, ringing or in-progress)."""
     return ItemsOut(items=[CallView.of(c) for c in calls_repo.list_active_calls(session=session)])

@@ -28,7 +28,8 @@ from callcenter.rest.campaign_schemas import (
     ContactPage,
     ContactsAddedOut,
 )
-from callcenter.rest.deps import ApiPrincipal, SessionDep, SettingsDep
+from callcenter.rest.deps import SessionDep, SettingsDep
+from callcenter.rest.roles import AnyPrincipal, ManagerPrincipal
 
 router = APIRouter(prefix="/api", tags=["campaigns"])
 
@@ -98,7 +99,7 @@ def _one(session: Session, campaign: Campaign) -> dict[str, Any]:
 
 @router.post("/campaigns", status_code=status.HTTP_201_CREATED, response_model=CampaignCreatedOut)
 def create_campaign(
-    body: CampaignIn, session: SessionDep, settings: SettingsDep, principal: ApiPrincipal
+    body: CampaignIn, session: SessionDep, settings: SettingsDep, principal: ManagerPrincipal
 ) -> dict[str, Any]:
     """A draft campaign with its contacts; refused contacts are listed in `invalid`."""
     parsed = parse_items(_items(body.contacts), region=settings.caller_id_region)
@@ -110,7 +111,7 @@ def create_campaign(
         "retry_after_seconds": body.retry.retry_after_seconds,
         "retry_on": ",".join(dict.fromkeys(body.retry.retry_on)),
         "instructions": (body.instructions or "").strip() or None,
-        "created_by": principal[:320],
+        "created_by": principal.author[:320],
     }
     campaign, report = service.create(session=session, fields=fields, contacts=parsed)
     session.commit()
@@ -121,7 +122,7 @@ def create_campaign(
 @router.get("/campaigns", response_model=CampaignPage)
 def list_campaigns(
     session: SessionDep,
-    _auth: ApiPrincipal,
+    _auth: AnyPrincipal,
     status_filter: Annotated[str | None, Query(alias="status", max_length=16)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
@@ -132,7 +133,7 @@ def list_campaigns(
 
 
 @router.get("/campaigns/{campaign_id}", response_model=CampaignOut)
-def get_campaign(campaign_id: int, session: SessionDep, _auth: ApiPrincipal) -> dict[str, Any]:
+def get_campaign(campaign_id: int, session: SessionDep, _auth: AnyPrincipal) -> dict[str, Any]:
     return _one(session, _found(session, campaign_id))
 
 
@@ -140,7 +141,7 @@ def get_campaign(campaign_id: int, session: SessionDep, _auth: ApiPrincipal) -> 
 def list_contacts(
     campaign_id: int,
     session: SessionDep,
-    _auth: ApiPrincipal,
+    _auth: AnyPrincipal,
     state: Annotated[str | None, Query(max_length=16)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
@@ -210,7 +211,7 @@ async def add_contacts(
     campaign_id: int,
     request: Request,
     settings: SettingsDep,
-    _auth: ApiPrincipal,
+    _auth: ManagerPrincipal,
     dry_run: bool = False,
 ) -> dict[str, Any]:
     """Add contacts from a CSV file (`text/csv`) or JSON `{"contacts": [...]}`; with
@@ -244,21 +245,29 @@ def _transition(session: Session, campaign_id: int, action: str) -> dict[str, An
 
 
 @router.post("/campaigns/{campaign_id}/start", response_model=CampaignOut)
-def start_campaign(campaign_id: int, session: SessionDep, _auth: ApiPrincipal) -> dict[str, Any]:
+def start_campaign(
+    campaign_id: int, session: SessionDep, _auth: ManagerPrincipal
+) -> dict[str, Any]:
     return _transition(session, campaign_id, "start")
 
 
 @router.post("/campaigns/{campaign_id}/pause", response_model=CampaignOut)
-def pause_campaign(campaign_id: int, session: SessionDep, _auth: ApiPrincipal) -> dict[str, Any]:
+def pause_campaign(
+    campaign_id: int, session: SessionDep, _auth: ManagerPrincipal
+) -> dict[str, Any]:
     """No new call is placed once this answers; calls in progress go on."""
     return _transition(session, campaign_id, "pause")
 
 
 @router.post("/campaigns/{campaign_id}/resume", response_model=CampaignOut)
-def resume_campaign(campaign_id: int, session: SessionDep, _auth: ApiPrincipal) -> dict[str, Any]:
+def resume_campaign(
+    campaign_id: int, session: SessionDep, _auth: ManagerPrincipal
+) -> dict[str, Any]:
     return _transition(session, campaign_id, "resume")
 
 
 @router.post("/campaigns/{campaign_id}/cancel", response_model=CampaignOut)
-def cancel_campaign(campaign_id: int, session: SessionDep, _auth: ApiPrincipal) -> dict[str, Any]:
+def cancel_campaign(
+    campaign_id: int, session: SessionDep, _auth: ManagerPrincipal
+) -> dict[str, Any]:
     return _transition(session, campaign_id, "cancel")

@@ -1,9 +1,9 @@
-"""FastAPI dependencies for the REST routes, as `Annotated` aliases: database, settings, auth."""
+"""FastAPI dependencies for the REST routes, as `Annotated` aliases: database, settings (who
+may call a route: `rest/roles.py`)."""
 
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import Depends
 from sqlmodel import Session
 
 from callcenter.accounts import service as accounts
@@ -14,30 +14,3 @@ SessionDep = Annotated[Session, Depends(get_db)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 SESSION_COOKIE = accounts.SESSION_COOKIE
-_bearer = HTTPBearer(auto_error=False)
-
-
-def require_api_auth(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> str:
-    """Accept the API token, or a dashboard session (Bearer or cookie); 401 otherwise."""
-    presented = credentials.credentials if credentials else ""
-    if presented and accounts.api_token_valid(
-        session=session, settings=settings, presented=presented
-    ):
-        return "api-token"
-    token = presented or request.cookies.get(SESSION_COOKIE, "")
-    user = accounts.user_for_session(session=session, token=token) if token else None
-    if user is not None:
-        return f"user:{user.email}"
-    raise HTTPException(
-        status_code=status.HTTP_401_UNAUTHORIZED,
-        detail="missing or invalid credentials: send Authorization: Bearer <API_TOKEN>",
-        headers={"WWW-Authenticate": "Bearer"},
-    )
-
-
-ApiPrincipal = Annotated[str, Depends(require_api_auth)]

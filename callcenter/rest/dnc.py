@@ -7,7 +7,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from callcenter.calls.views import IsoTime
 from callcenter.db.repo import dnc as dnc_repo
-from callcenter.rest.deps import ApiPrincipal, SessionDep, SettingsDep
+from callcenter.rest.deps import SessionDep, SettingsDep
+from callcenter.rest.roles import AnyPrincipal, ManagerPrincipal
 from callcenter.rest.schemas import PageOut
 
 router = APIRouter(prefix="/api", tags=["do-not-call"])
@@ -40,7 +41,7 @@ def _normalize(raw: str, region: str) -> str:
 @router.get("/do-not-call", response_model=PageOut[DoNotCallOut])
 def list_do_not_call(
     session: SessionDep,
-    _auth: ApiPrincipal,
+    _who: AnyPrincipal,
     q: Annotated[str | None, Query(max_length=40)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
@@ -55,11 +56,11 @@ def add_do_not_call(
     response: Response,
     session: SessionDep,
     settings: SettingsDep,
-    principal: ApiPrincipal,
+    principal: ManagerPrincipal,
 ) -> DoNotCallOut:
     """201 with the entry; 200 when the number was already listed."""
     number = _normalize(body.number, settings.caller_id_region)
-    source = "dashboard" if principal.startswith("user:") else "api"
+    source = "api" if principal.is_api_token else "dashboard"
     row, created = dnc_repo.add_entry(
         session=session, number=number, source=source, reason=body.reason
     )
@@ -70,7 +71,7 @@ def add_do_not_call(
 
 @router.delete("/do-not-call/{number}", status_code=status.HTTP_204_NO_CONTENT)
 def remove_do_not_call(
-    number: str, session: SessionDep, settings: SettingsDep, _auth: ApiPrincipal
+    number: str, session: SessionDep, settings: SettingsDep, _who: ManagerPrincipal
 ) -> Response:
     e164 = _normalize(number, settings.caller_id_region)
     if not dnc_repo.remove_entry(session=session, number=e164):

@@ -16,7 +16,8 @@ from callcenter.db.repo import leads as leads_repo
 from callcenter.db.session import session_scope
 from callcenter.leads import service as leads_service
 from callcenter.leads.normalize import FieldError
-from callcenter.rest.deps import ApiPrincipal, SessionDep
+from callcenter.rest.deps import SessionDep
+from callcenter.rest.roles import AnyPrincipal
 from callcenter.rest.schemas import LeadDetailOut, LeadOut, NoteOut, PageOut
 
 router = APIRouter(prefix="/api", tags=["leads"])
@@ -54,11 +55,6 @@ class NoteIn(BaseModel):
     text: str = Field(min_length=1, max_length=leads_service.MAX_NOTE_CHARS)
 
 
-def author_of(principal: str) -> str:
-    """A note's author: the signed-in user's email, or "api" for the API token."""
-    return principal.removeprefix("user:") if principal.startswith("user:") else "api"
-
-
 def _field_error(exc: FieldError) -> HTTPException:
     return HTTPException(status_code=422, detail=f"{exc.field}: {exc.reason}")
 
@@ -66,7 +62,7 @@ def _field_error(exc: FieldError) -> HTTPException:
 @router.get("/leads", response_model=PageOut[LeadOut])
 def list_leads(
     session: SessionDep,
-    _auth: ApiPrincipal,
+    _who: AnyPrincipal,
     status: Annotated[LeadStatus | None, Query()] = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
     since: datetime | None = None,
@@ -83,7 +79,7 @@ def list_leads(
 @router.get("/leads.csv", response_class=StreamingResponse)
 @router.get("/leads/export.csv", response_class=StreamingResponse, include_in_schema=False)
 def export_leads(
-    _auth: ApiPrincipal,
+    _who: AnyPrincipal,
     status: Annotated[LeadStatus | None, Query()] = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
     since: datetime | None = None,
@@ -128,7 +124,7 @@ def _is_phone(text: str) -> bool:
 
 
 @router.get("/leads/{lead_id}", response_model=LeadDetailOut)
-def get_lead(lead_id: int, session: SessionDep, _auth: ApiPrincipal) -> LeadDetailOut:
+def get_lead(lead_id: int, session: SessionDep, _who: AnyPrincipal) -> LeadDetailOut:
     lead = leads_repo.get_lead(session=session, lead_id=lead_id)
     if lead is None:
         raise HTTPException(status_code=404, detail=f"no lead with id {lead_id}")
@@ -146,7 +142,7 @@ def get_lead(lead_id: int, session: SessionDep, _auth: ApiPrincipal) -> LeadDeta
 
 @router.patch("/leads/{lead_id}", response_model=LeadOut)
 def patch_lead(
-    lead_id: int, patch: LeadPatch, session: SessionDep, principal: ApiPrincipal
+    lead_id: int, patch: LeadPatch, session: SessionDep, principal: AnyPrincipal
 ) -> LeadOut:
     """Change a lead's status and fields; 422 names the field that is invalid."""
     changes = patch.model_dump(exclude_unset=True)
@@ -154,7 +150,7 @@ def patch_lead(
         raise HTTPException(status_code=422, detail="status: must not be null")
     try:
         lead = leads_service.update_lead(
-            session=session, lead_id=lead_id, changes=changes, author=author_of(principal)
+            session=session, lead_id=lead_id, changes=changes, author=principal.author
         )
     except leads_service.LeadNotFound as exc:
         raise HTTPException(status_code=404, detail=str(exc)) from None
@@ -164,11 +160,11 @@ def patch_lead(
 
 
 @router.post("/leads/{lead_id}/notes", status_code=status.HTTP_201_CREATED, response_model=NoteOut)
-def add_note(lead_id: int, note: NoteIn, session: SessionDep, principal: ApiPrincipal) -> NoteOut:
+def add_note(lead_id: int, note: NoteIn, session: SessionDep, principal: AnyPrincipal) -> NoteOut:
     """Append a note; its author is the signed-in user, or "api" for the API token."""
     try:
         created = leads_service.add_note(
-            session=session, lead_id=lead_id, author=author_of(principal), text=note.text
+            session=session, lead_id=lead_id, author=principal.author, text=note.text
         )
     except leads_service.LeadNotFound as exc:
         raise HTTPException(status_code=404, detail=str(exc)) from None

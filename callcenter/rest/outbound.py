@@ -11,7 +11,7 @@ from callcenter.calls.outbound import InvalidNumber
 from callcenter.calls.views import CallView
 from callcenter.db.repo import leads as leads_repo
 from callcenter.db.session import session_scope
-from callcenter.rest.deps import ApiPrincipal
+from callcenter.rest.roles import ManagerPrincipal
 
 router = APIRouter(prefix="/api", tags=["calls"])
 
@@ -28,7 +28,7 @@ class OutboundCallRequest(BaseModel):
 
 @router.post("/outbound-call", status_code=201, response_model=CallView)
 async def outbound_call(
-    body: OutboundCallRequest, dialer: DialerDep, _auth: ApiPrincipal
+    body: OutboundCallRequest, dialer: DialerDep, _who: ManagerPrincipal
 ) -> CallView:
     """Dial `to`; a carrier failure still answers 201 with the call `failed` and its reason."""
     if body.lead_id is not None and not await asyncio.to_thread(_lead_exists, body.lead_id):

@@ -9,7 +9,8 @@ from fastapi.responses import StreamingResponse
 
 from callcenter.db.repo import calls as calls_repo
 from callcenter.recording.store import build_recording_store
-from callcenter.rest.deps import ApiPrincipal, SessionDep, SettingsDep
+from callcenter.rest.deps import SessionDep, SettingsDep
+from callcenter.rest.roles import AnyPrincipal
 
 router = APIRouter(prefix="/api", tags=["calls"])
 
@@ -53,7 +54,7 @@ def get_recording(
     ref: str,
     session: SessionDep,
     settings: SettingsDep,
-    _auth: ApiPrincipal,
+    _auth: AnyPrincipal,
     range_header: str | None = Header(default=None, alias="Range"),
 ) -> Response:
     call = calls_repo.find_call(session=session, ref=ref)

@@ -9,7 +9,8 @@ from pydantic import BaseModel, Field, field_validator
 from callcenter.calls.views import IsoTime
 from callcenter.db.models import WebhookDelivery, WebhookEndpoint
 from callcenter.db.repo import webhooks as webhooks_repo
-from callcenter.rest.deps import ApiPrincipal, SessionDep
+from callcenter.rest.deps import SessionDep
+from callcenter.rest.roles import ManagerPrincipal
 from callcenter.rest.schemas import ItemsOut, PageOut
 from callcenter.webhooks import endpoints
 from callcenter.webhooks.endpoints import check_url
@@ -84,21 +85,21 @@ class DeliveryOut(BaseModel):
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=EndpointCreatedOut)
 def create_endpoint(
-    body: EndpointIn, session: SessionDep, _auth: ApiPrincipal
+    body: EndpointIn, session: SessionDep, _auth: ManagerPrincipal
 ) -> EndpointCreatedOut:
     endpoint = endpoints.register(session=session, url=body.url, events=body.events)
     return EndpointCreatedOut(**EndpointOut.of(endpoint).model_dump(), secret=endpoint.secret)
 
 
 @router.get("", response_model=ItemsOut[EndpointOut])
-def list_endpoints(session: SessionDep, _auth: ApiPrincipal) -> ItemsOut[EndpointOut]:
+def list_endpoints(session: SessionDep, _auth: ManagerPrincipal) -> ItemsOut[EndpointOut]:
     return ItemsOut(
         items=[EndpointOut.of(e) for e in webhooks_repo.list_endpoints(session=session)]
     )
 
 
 @router.delete("/{endpoint_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_endpoint(endpoint_id: int, session: SessionDep, _auth: ApiPrincipal) -> Response:
+def delete_endpoint(endpoint_id: int, session: SessionDep, _auth: ManagerPrincipal) -> Response:
     if not webhooks_repo.delete_endpoint(session=session, endpoint_id=endpoint_id):
         raise HTTPException(status_code=404, detail=f"no webhook endpoint with id {endpoint_id}")
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -108,7 +109,7 @@ def delete_endpoint(endpoint_id: int, session: SessionDep, _auth: ApiPrincipal) 
 def list_deliveries(
     endpoint_id: int,
     session: SessionDep,
-    _auth: ApiPrincipal,
+    _auth: ManagerPrincipal,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> PageOut[DeliveryOut]:
@@ -121,7 +122,7 @@ def list_deliveries(
 
 
 @router.post("/deliveries/{delivery_id}/resend", response_model=DeliveryOut)
-def resend_delivery(delivery_id: int, session: SessionDep, _auth: ApiPrincipal) -> DeliveryOut:
+def resend_delivery(delivery_id: int, session: SessionDep, _auth: ManagerPrincipal) -> DeliveryOut:
     """Try a failed delivery again (same `webhook-id`, a fresh set of attempts)."""
     row = endpoints.resend(session=session, delivery_id=delivery_id)
     if row is None:

@@ -45,12 +45,42 @@ class FakeCall:
 
 
 @dataclass
+class FakeNumber:
+    """An IncomingPhoneNumber of the account, with the fields `twilio-setup` changes."""
+
+    sid: str
+    account_sid: str
+    phone_number: str
+    fields: dict[str, str] = field(default_factory=dict)
+
+    def resource(self) -> dict[str, Any]:
+        def value(name: str, default: str | None = None) -> str | None:
+            return self.fields.get(name, default)
+
+        return {
+            "sid": self.sid,
+            "account_sid": self.account_sid,
+            "phone_number": self.phone_number,
+            "friendly_name": self.phone_number,
+            "voice_url": value("VoiceUrl"),
+            "voice_method": value("VoiceMethod", "POST"),
+            "voice_application_sid": value("VoiceApplicationSid"),
+            "status_callback": value("StatusCallback"),
+            "status_callback_method": value("StatusCallbackMethod", "POST"),
+            "api_version": API_VERSION,
+            "uri": f"/{API_VERSION}/Accounts/{self.account_sid}/IncomingPhoneNumbers/"
+            f"{self.sid}.json",
+        }
+
+
+@dataclass
 class FakeTwilio:
     """State of the fake: every request it got, the calls it holds, failures to inject."""
 
     account_sid: str
     auth_token: str
     calls: dict[str, FakeCall] = field(default_factory=dict)
+    numbers: dict[str, FakeNumber] = field(default_factory=dict)
     requests: list[tuple[str, str, dict[str, list[str]]]] = field(default_factory=list)
     fail_create: tuple[int, int, str] | None = None  # (HTTP status, Twilio code, message)
     base_url: str = ""
@@ -75,6 +105,17 @@ class FakeTwilio:
             self.updated.wait(end - time.monotonic())
             self.updated.clear()
         return self.calls[sid].updates
+
+    def add_number(self, phone_number: str, **fields: str) -> FakeNumber:
+        """A number the account owns (fields such as `VoiceUrl` as Twilio names them)."""
+        number = FakeNumber(
+            sid="PN" + secrets.token_hex(16),
+            account_sid=self.account_sid,
+            phone_number=phone_number,
+            fields=dict(fields),
+        )
+        self.numbers[number.sid] = number
+        return number
 
     def error(self, status: int, code: int, message: str) -> JSONResponse:
         return JSONResponse(
@@ -142,7 +183,56 @@ def _app(state: FakeTwilio) -> FastAPI:
             call.status = "completed"
         return JSONResponse(call.resource())
 
+    numbers_path = f"/{API_VERSION}/Accounts/{{account}}/IncomingPhoneNumbers"
+
+    @app.get(numbers_path + ".json")
+    async def list_numbers(account: str, request: Request) -> JSONResponse:
+        state.requests.append(("GET", request.url.path, _query(request)))
+        if not _authorised(request, account):
+            return state.error(401, 20003, "Authenticate")
+        wanted = request.query_params.get("PhoneNumber")
+        found = [
+            n.resource()
+            for n in state.numbers.values()
+            if wanted is None or n.phone_number == wanted
+        ]
+        uri = f"/{API_VERSION}/Accounts/{account}/IncomingPhoneNumbers.json"
+        return JSONResponse(
+            {
+                "incoming_phone_numbers": found,
+                "end": max(len(found) - 1, 0),
+                "first_page_uri": f"{uri}?PageSize=50&Page=0",
+                "next_page_uri": None,
+                "previous_page_uri": None,
+                "page": 0,
+                "page_size": 50,
+                "start": 0,
+                "uri": uri,
+            }
+        )
+
+    @app.post(numbers_path + "/{sid}")
+    async def update_number(account: str, sid: str, request: Request) -> JSONResponse:
+        params = await _form(request)
+        if not _authorised(request, account):
+            return state.error(401, 20003, "Authenticate")
+        number = state.numbers.get(sid.removesuffix(".json"))
+        if number is None:
+            return state.error(
+                404, 20404, f"The requested resource {request.url.path} was not found"
+            )
+        for key, values in params.items():
+            number.fields[key] = values[-1]
+        return JSONResponse(number.resource())
+
     return app
+
+
+def _query(request: Request) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for key, value in request.query_params.multi_items():
+        out.setdefault(key, []).append(value)
+    return out
 
 
 @contextmanager

@@ -46,6 +46,10 @@ def delete_auth_session(*, session: Session, token_hash: str) -> None:
     session.exec(delete(AuthSession).where(col(AuthSession.token_hash) == token_hash))
 
 
+def delete_user_sessions(*, session: Session, user_id: int) -> None:
+    session.exec(delete(AuthSession).where(col(AuthSession.user_id) == user_id))
+
+
 def record_failed_login(*, session: Session, email: str) -> None:
     session.add(LoginAttempt(email=email.strip().lower()))
     session.flush()

@@ -10,6 +10,7 @@ from callcenter.config import get_settings
 from callcenter.db.session import session_scope
 from callcenter.ui.components.common import error_alert
 from callcenter.ui.state.auth import AuthState
+from callcenter.ui.state.session_cookie import adopt_session_script
 
 
 def _sign_in(email: str, password: str) -> accounts.SignedIn | accounts.LoginError:
@@ -58,10 +59,9 @@ class LoginState(AuthState):
             self.error = str(signed)
             self.busy = False
             return
-        self.session_token = signed.token
         self.user_email, self.user_role = signed.email, signed.role.value
-        self.busy = False
-        yield rx.redirect(_safe_next(self.router.url.query_parameters.get("next", "/")))
+        next_path = _safe_next(self.router.url.query_parameters.get("next", "/"))
+        yield rx.call_script(adopt_session_script(signed.token, next_path))
 
 
 def _field(label: str, name: str, kind: str, autocomplete: str) -> rx.Component:

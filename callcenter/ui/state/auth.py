@@ -1,4 +1,5 @@
-"""Who is signed in: the session cookie, the user behind it, and role checks for handlers."""
+"""Who is signed in: the session cookie (HttpOnly, read from the event socket's handshake),
+the user behind it, and role checks for handlers."""
 
 import asyncio
 from dataclasses import dataclass
@@ -11,8 +12,7 @@ from callcenter.accounts import service as accounts
 from callcenter.config import get_settings
 from callcenter.db.models import Role
 from callcenter.db.session import session_scope
-
-SESSION_COOKIE = accounts.SESSION_COOKIE  # the REST API accepts the same cookie
+from callcenter.ui.state.session_cookie import forget_session_script, token_from_cookie_header
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,13 +39,6 @@ def _sign_out(token: str) -> None:
 class AuthState(rx.State):
     """The base of every page state: page loads and privileged actions re-check the session."""
 
-    session_token: str = rx.Cookie(
-        "",
-        name=SESSION_COOKIE,
-        path="/",
-        same_site="strict",
-        max_age=get_settings().session_ttl_hours * 3600,
-    )
     user_email: rx.Field[str] = rx.field("")
     user_role: rx.Field[str] = rx.field("")
 
@@ -62,6 +55,11 @@ class AuthState(rx.State):
     def signature_warning(self) -> bool:
         settings = get_settings()
         return settings.twilio_enabled and not settings.signature_checks_enabled
+
+    @property
+    def session_token(self) -> str:
+        """The session token in the cookie this browser sent when its event socket opened."""
+        return token_from_cookie_header(self.router.headers.cookie)
 
     async def current_user(self) -> CurrentUser | None:
         """The user behind the session cookie right now (None if signed out or expired)."""
@@ -89,8 +87,8 @@ class AuthState(rx.State):
     @rx.event
     async def sign_out(self):
         token = self.session_token
-        if token:
-            await asyncio.to_thread(_sign_out, token)
-        self.session_token = ""
         self.user_email, self.user_role = "", ""
-        return rx.redirect("/login")
+        if not token:
+            return rx.redirect("/login")
+        await asyncio.to_thread(_sign_out, token)
+        return rx.call_script(forget_session_script(token))
