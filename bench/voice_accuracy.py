@@ -119,9 +119,8 @@ def main() -> int:
     snr_db = None if args.clean else args.snr
     _environment(tempfile.mkdtemp(prefix="voice-accuracy-"))
     rows = []
-    print(
-        f"cpus={os.cpu_count()}  line={'clean' if snr_db is None else f'phone band, {snr_db:g} dB SNR'}"
-    )  # noqa: T201, E501
+    line = "clean" if snr_db is None else f"phone band, {snr_db:g} dB SNR"
+    print(f"cpus={os.cpu_count()}  line={line}")  # noqa: T201
     for set_name in args.set:
         personas = SETS[set_name]
         names = [n for n in personas if not args.only or n in args.only.split(",")]

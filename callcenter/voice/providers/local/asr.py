@@ -13,6 +13,7 @@ from pocketsphinx.lm import ArpaBoLM
 
 from callcenter.voice.providers.local import grammars
 from callcenter.voice.providers.local.audio import Int16Array, resample, upsample_8k_to_16k
+from callcenter.voice.providers.local.pronounce import cmu_phones
 from callcenter.voice.providers.local.tts import espeak
 
 log = logging.getLogger(__name__)
@@ -131,7 +132,8 @@ _dict: Path | None = None
 
 
 def _dict_path() -> Path:
-    """The pronunciations of every word a grammar or the need model uses (built once)."""
+    """The pronunciations of every word a grammar or the need model uses (built once); words
+    the dictionary lacks get espeak-ng's pronunciation in CMU phones."""
     global _dict
     with _lm_lock:
         if _dict is None:
@@ -139,6 +141,11 @@ def _dict_path() -> Path:
             source = Path(pocketsphinx.get_model_path()) / "en-us" / "cmudict-en-us.dict"
             with source.open(encoding="utf-8") as full:
                 lines = [line for line in full if line.split(" ", 1)[0].split("(")[0] in words]
+            found = {line.split(" ", 1)[0].split("(")[0] for line in lines}
+            for word in sorted(words - found):  # not in the dictionary: ask espeak-ng
+                phones = cmu_phones(word)
+                if phones:
+                    lines.append(f"{word} {phones}\n")
             path = Path(tempfile.mkdtemp(prefix="callcenter-dict-")) / "words.dict"
             path.write_text("".join(lines), encoding="utf-8")
             _dict = path

@@ -17,6 +17,7 @@ _AUDIO_OUTPUT_SYNCHRONOUS = 0x02
 _ESPEAK_CHARS_UTF8 = 1
 _ESPEAK_RATE = 1
 _ESPEAK_PITCH = 3
+_PHONEMES_SPACED = ord(" ") << 8  # ASCII phoneme names, a space between phonemes
 _CALLBACK = ctypes.CFUNCTYPE(
     ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p
 )
@@ -52,6 +53,16 @@ class Espeak:
         if count > 0 and wav:
             self._pieces.append(ctypes.string_at(wav, count * 2))
         return 0
+
+    def phonemes(self, text: str) -> str:
+        """espeak-ng's phonemes for `text`, in its ASCII names, separated by spaces."""
+        fn = self._lib.espeak_TextToPhonemes
+        fn.restype = ctypes.c_char_p
+        fn.argtypes = [ctypes.POINTER(ctypes.c_char_p), ctypes.c_int, ctypes.c_int]
+        pointer = ctypes.c_char_p(text.encode("utf-8"))
+        with self._lock:
+            out = fn(ctypes.byref(pointer), _ESPEAK_CHARS_UTF8, _PHONEMES_SPACED)
+        return (out or b"").decode("utf-8", "replace")
 
     def synthesize(self, text: str, voice: str | None = None, rate_wpm: int = 0) -> np.ndarray:
         """PCM16 at `sample_rate` for `text` (blocking; ~1 ms per second of speech); `voice`
