@@ -5,13 +5,14 @@ import logging
 import queue
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pocketsphinx
 from pocketsphinx import Decoder
 from pocketsphinx.lm import ArpaBoLM
 
-from callcenter.voice.providers.local import grammars
+from callcenter.voice.providers.local import grammars, name_model
 from callcenter.voice.providers.local.audio import Int16Array, resample, upsample_8k_to_16k
 from callcenter.voice.providers.local.pronounce import cmu_phones
 from callcenter.voice.providers.local.tts import espeak
@@ -44,6 +45,8 @@ class Recognizer:
         for search in grammars.SEARCHES:
             if search == grammars.NEED:
                 self._decoder.add_lm_file(search, str(_need_lm_path()))
+            elif search == grammars.NAME:
+                self._decoder.add_lm_file(search, str(_name_lm_path(known)))
             else:
                 self._decoder.add_jsgf_string(search, grammars.build_jsgf(search, known))
         self._in_utterance = False
@@ -163,6 +166,20 @@ def _need_lm_path() -> Path:
             lm.write_file(str(path))
             _lm_path = path
         return _lm_path
+
+
+def _name_lm_path(known: Callable[[str], bool]) -> Path:
+    """Write the name state's model once per process (census-weighted names, ARPA text)."""
+    global _name_lm
+    with _lm_lock:
+        if _name_lm is None:
+            path = Path(tempfile.mkdtemp(prefix="callcenter-lm-")) / "name.arpa"
+            path.write_text(name_model.arpa_text(known), encoding="utf-8")
+            _name_lm = path
+        return _name_lm
+
+
+_name_lm: Path | None = None
 
 
 class RecognizerPool:
