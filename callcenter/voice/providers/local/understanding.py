@@ -5,6 +5,8 @@ import re
 from callcenter.voice.providers.local import vocabulary as v
 
 _PROVIDER_WORDS = {word for domain in v.EMAIL_DOMAINS for word in domain.split()} - {"g"}
+_FIRST = set(v.FIRST_NAMES)
+_LAST = set(v.LAST_NAMES)
 _TITLES = {"doctor", "dr", "mister", "mr", "missus", "mrs", "miss", "ms"}
 
 
@@ -33,9 +35,16 @@ def yes_or_no(text: str) -> bool | None:
 
 
 def parse_name(text: str) -> str:
-    """'my name is dana reyes' → 'Dana Reyes' (titles dropped)."""
+    """'my name is dana reyes' → 'Dana Reyes': the first known first name, and the last name
+    right after it if there is one. The name model can string other words around a name
+    ("my david lori that"); without a known first name the answer is not a name ("")."""
     words = [w for w in _strip_prefix(text, v.NAME_PREFIXES).split() if w not in _TITLES]
-    return " ".join(w.capitalize() for w in words)
+    for index, word in enumerate(words):
+        if word in _FIRST:
+            after = words[index + 1 : index + 2]
+            name = [word] + [w for w in after if w in _LAST]
+            return " ".join(w.capitalize() for w in name)
+    return ""
 
 
 def parse_business(text: str) -> str:
