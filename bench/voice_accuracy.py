@@ -25,9 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from callcenter.sim.persona_calls import FIELDS, CallResult, accuracy, run_persona_calls  # noqa: E402
 from callcenter.sim.channel import telephone  # noqa: E402
 from callcenter.sim.heldout import HELDOUT  # noqa: E402
+from callcenter.sim.persona_calls import FIELDS, CallResult, accuracy, run_persona_calls  # noqa: E402
 from callcenter.sim.personas import PERSONAS, Persona  # noqa: E402
 from callcenter.sim.speech import render  # noqa: E402
 
