@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from callcenter.config import Settings
@@ -68,22 +69,28 @@ async def run_persona_calls(
     timeout: float = 180.0,  # noqa: ASYNC109
     carrier: SimulatorCarrier | None = None,
     concurrency: int | None = None,
+    personas: Mapping[str, Persona] = PERSONAS,
+    line: Callable[[bytes], bytes] | None = None,
 ) -> list[CallResult]:
     """Place one simulated inbound call per persona name (`concurrency` at a time, default all
-    at once); a call still running after `timeout` seconds is hung up by the carrier."""
+    at once); a call still running after `timeout` seconds is hung up by the carrier.
+    `line` changes every caller's audio on its way (see `sim.channel.telephone`)."""
     carrier = carrier or SimulatorCarrier(settings)
     results: list[CallResult] = []
     batch = concurrency or len(names) or 1
     for start in range(0, len(names), batch):
-        results += await _run_batch(carrier, names[start : start + batch], interrupt, timeout)
+        callers = [
+            PersonaCaller(personas[name], interrupt=interrupt, line=line)
+            for name in names[start : start + batch]
+        ]
+        results += await _run_batch(carrier, callers, timeout)
     await asyncio.to_thread(_load_leads, results)
     return results
 
 
 async def _run_batch(
-    carrier: SimulatorCarrier, names: list[str], interrupt: bool, limit_s: float
+    carrier: SimulatorCarrier, callers: list[PersonaCaller], limit_s: float
 ) -> list[CallResult]:
-    callers = [PersonaCaller(PERSONAS[name], interrupt=interrupt) for name in names]
     calls = [await carrier.place_inbound_call(from_=c.persona.phone, caller=c) for c in callers]
     waits = [asyncio.ensure_future(call.wait(limit_s)) for call in calls]
     await asyncio.gather(*waits, return_exceptions=True)

@@ -3,11 +3,15 @@
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from callcenter.sim.caller import CallerLine, SimulatedCaller
 from callcenter.sim.hearing import shared_ear
 from callcenter.sim.speech import VOICES, render
+from callcenter.voice.providers.local.audio import ulaw_to_pcm
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +110,8 @@ class PersonaCaller:
     """A `SimulatedCaller`: waits for the agent to stop, answers the question, repeats as asked.
 
     With `interrupt=True` it talks over the agent's greeting (barge-in) instead of waiting.
+    `line` changes the audio on its way (a telephone band-pass and noise); `turn_gaps_ms`
+    records, per answer, the time from the end of its speech to the agent's first audio.
     """
 
     persona: Persona
@@ -114,6 +120,8 @@ class PersonaCaller:
     max_turns: int = 14
     log: list[tuple[str, str]] = field(default_factory=list)  # (what we heard, what we said)
     turn_gaps_ms: list[float] = field(default_factory=list)
+    line: Callable[[bytes], bytes] | None = None
+    _spoke_until: float | None = None
 
     async def __call__(self, line: CallerLine) -> None:
         step = 0
@@ -140,7 +148,10 @@ class PersonaCaller:
             self.log.append((words, answer))
             last_answer = answer
             audio = await asyncio.to_thread(render, answer, self.persona.voice)
+            if self.line is not None:
+                audio = await asyncio.to_thread(self.line, audio)
             await line.say(audio)
+            self._spoke_until = time.monotonic() - _trailing_silence_s(audio)
         await line.hang_up()
 
     async def _listen(self, line: CallerLine, cut_after_s: float | None = None) -> bytes | None:
@@ -155,8 +166,23 @@ class PersonaCaller:
                 return bytes(audio) if audio else None
             audio += chunk
             first_at = first_at or time.monotonic()
+            if self._spoke_until is not None:
+                self.turn_gaps_ms.append((first_at - self._spoke_until) * 1000)
+                self._spoke_until = None
             if cut_after_s is not None and time.monotonic() - first_at >= cut_after_s:
                 return bytes(audio)
+
+
+def _trailing_silence_s(ulaw: bytes) -> float:
+    """How long `ulaw` goes on after its last 20 ms frame with speech energy."""
+    pcm = ulaw_to_pcm(ulaw).astype(np.float64)
+    frames = pcm[: pcm.size // 160 * 160].reshape(-1, 160)
+    if not frames.size:
+        return 0.0
+    energy = np.sqrt((frames**2).mean(axis=1))
+    loud = np.flatnonzero(energy > max(300.0, 0.1 * float(energy.max())))
+    last = int(loud[-1]) if loud.size else frames.shape[0] - 1
+    return (pcm.size - (last + 1) * 160) / 8000
 
 
 def persona_caller(name: str, *, interrupt: bool = False) -> SimulatedCaller:

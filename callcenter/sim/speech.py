@@ -1,4 +1,4 @@
-"""Renders caller speech with the Debian `flite` voices to 8 kHz μ-law (cached per process)."""
+"""Renders caller speech (Debian `flite` voices, espeak-ng variants) to 8 kHz μ-law, cached."""
 
 import functools
 import subprocess
@@ -9,8 +9,10 @@ from pathlib import Path
 import numpy as np
 
 from callcenter.voice.providers.local.audio import pcm_to_ulaw, resample
+from callcenter.voice.providers.local.tts import espeak
 
 VOICES = ("kal", "rms", "awb", "slt")
+ESPEAK = "espeak:"  # "espeak:en-us+f3": an espeak-ng voice and variant
 
 
 class RenderError(RuntimeError):
@@ -19,7 +21,11 @@ class RenderError(RuntimeError):
 
 @functools.lru_cache(maxsize=1024)
 def render(text: str, voice: str = "kal") -> bytes:
-    """`text` spoken by the flite `voice`, as μ-law 8 kHz."""
+    """`text` spoken by the flite `voice` (or an "espeak:" voice), as μ-law 8 kHz."""
+    if voice.startswith(ESPEAK):
+        engine = espeak()
+        pcm = engine.synthesize(text, voice=voice.removeprefix(ESPEAK), rate_wpm=150)
+        return pcm_to_ulaw(resample(pcm, engine.sample_rate, 8000))
     with tempfile.TemporaryDirectory(prefix="callcenter-flite-") as tmp:
         out = Path(tmp) / "speech.wav"
         try:

@@ -88,6 +88,7 @@ def test_each_state_understands_its_answer(
     state: State, words: str, next_state: State, said: str
 ) -> None:
     dialog = _dialog()
+    dialog.lead.name = "Peter Garcia"  # earlier answers: emails are heard around them
     dialog.state = state
     turn = dialog.on_utterance(words)
     assert dialog.state is next_state
@@ -157,3 +158,35 @@ def test_repeated_misunderstanding_hands_over_to_the_team() -> None:
     dialog = _dialog()
     turns = [dialog.on_utterance("") for _ in range(4)]
     assert not turns[2].ends_call and turns[3].ends_call
+
+
+def test_an_email_of_words_the_caller_never_said_is_spelled_rather_than_saved() -> None:
+    dialog = _dialog()
+    for words in ("my name is dana reyes", "we run a tire shop", "we need more leads"):
+        dialog.on_utterance(words)
+    turn = dialog.on_utterance("lisa at bright smile dot com")
+    assert dialog.state is State.EMAIL_SPELL
+    assert "spell" in turn.say and not turn.tools
+    assert dialog.lead.email == ""
+
+
+def test_an_email_from_the_callers_name_and_trade_is_read_back() -> None:
+    dialog = _dialog()
+    for words in ("my name is dana reyes", "we run a tire shop", "we need more leads"):
+        dialog.on_utterance(words)
+    turn = dialog.on_utterance("dana at reyes tires dot com")  # "tires": the trade's plural
+    assert dialog.state is State.EMAIL_CONFIRM
+    assert "d, a, n, a, at reyes tires" in turn.say
+
+
+def test_a_wrong_read_back_is_corrected_by_spelling_again() -> None:
+    dialog = _dialog()
+    dialog.lead.name = "Dana Reyes"
+    dialog.state = State.EMAIL_SPELL
+    dialog.on_utterance("d a m a at g mail dot com")
+    assert dialog.state is State.EMAIL_CONFIRM
+    turn = dialog.on_utterance("no")
+    assert dialog.state is State.EMAIL_SPELL and "spell" in turn.say
+    dialog.on_utterance("d as in delta a n a at g mail dot com")
+    turn = dialog.on_utterance("yes")
+    assert ("save_lead_details", {"email": "dana@gmail.com"}) in turn.tools

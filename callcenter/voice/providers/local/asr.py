@@ -5,14 +5,16 @@ import logging
 import queue
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pocketsphinx
 from pocketsphinx import Decoder
 from pocketsphinx.lm import ArpaBoLM
 
-from callcenter.voice.providers.local import grammars
+from callcenter.voice.providers.local import grammars, name_model
 from callcenter.voice.providers.local.audio import Int16Array, resample, upsample_8k_to_16k
+from callcenter.voice.providers.local.pronounce import cmu_phones
 from callcenter.voice.providers.local.tts import espeak
 
 log = logging.getLogger(__name__)
@@ -43,6 +45,8 @@ class Recognizer:
         for search in grammars.SEARCHES:
             if search == grammars.NEED:
                 self._decoder.add_lm_file(search, str(_need_lm_path()))
+            elif search == grammars.NAME:
+                self._decoder.add_lm_file(search, str(_name_lm_path(known)))
             else:
                 self._decoder.add_jsgf_string(search, grammars.build_jsgf(search, known))
         self._in_utterance = False
@@ -131,7 +135,8 @@ _dict: Path | None = None
 
 
 def _dict_path() -> Path:
-    """The pronunciations of every word a grammar or the need model uses (built once)."""
+    """The pronunciations of every word a grammar or the need model uses (built once); words
+    the dictionary lacks get espeak-ng's pronunciation in CMU phones."""
     global _dict
     with _lm_lock:
         if _dict is None:
@@ -139,6 +144,11 @@ def _dict_path() -> Path:
             source = Path(pocketsphinx.get_model_path()) / "en-us" / "cmudict-en-us.dict"
             with source.open(encoding="utf-8") as full:
                 lines = [line for line in full if line.split(" ", 1)[0].split("(")[0] in words]
+            found = {line.split(" ", 1)[0].split("(")[0] for line in lines}
+            for word in sorted(words - found):  # not in the dictionary: ask espeak-ng
+                phones = cmu_phones(word)
+                if phones:
+                    lines.append(f"{word} {phones}\n")
             path = Path(tempfile.mkdtemp(prefix="callcenter-dict-")) / "words.dict"
             path.write_text("".join(lines), encoding="utf-8")
             _dict = path
@@ -156,6 +166,20 @@ def _need_lm_path() -> Path:
             lm.write_file(str(path))
             _lm_path = path
         return _lm_path
+
+
+def _name_lm_path(known: Callable[[str], bool]) -> Path:
+    """Write the name state's model once per process (census-weighted names, ARPA text)."""
+    global _name_lm
+    with _lm_lock:
+        if _name_lm is None:
+            path = Path(tempfile.mkdtemp(prefix="callcenter-lm-")) / "name.arpa"
+            path.write_text(name_model.arpa_text(known), encoding="utf-8")
+            _name_lm = path
+        return _name_lm
+
+
+_name_lm: Path | None = None
 
 
 class RecognizerPool:

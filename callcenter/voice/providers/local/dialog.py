@@ -112,8 +112,10 @@ class Dialog:
     @property
     def hints(self) -> list[str]:
         """Words the caller already said that their email address probably contains."""
-        words = f"{self.lead.name} {self.lead.business_type}".lower().split()
-        return [w for w in words if w.isalpha()]
+        names = self.lead.name.lower().split()
+        trade = [w for w in self.lead.business_type.lower().split() if len(w) > 2]
+        words = names + trade + [grammars.plural(w) for w in trade]  # "tire shop" → "tires"
+        return list(dict.fromkeys(w for w in words if w.isalpha()))
 
     @property
     def finished(self) -> bool:
@@ -231,6 +233,9 @@ class Dialog:
         email, spoken = nlu.parse_email(text)
         if not email:
             return None
+        if not self._likely_email(text):  # a guess from common words: have it spelled
+            self.state = State.EMAIL_SPELL
+            return self._say("Sorry, could you spell that for me? " + QUESTIONS[State.EMAIL_SPELL])
         self.lead.email, self.lead.email_spoken = email, spoken
         self.state = State.EMAIL_CONFIRM
         return self._say(f"I have {spoken}. {QUESTIONS[State.EMAIL_CONFIRM]}")
@@ -295,6 +300,19 @@ class Dialog:
 
     # -- helpers ----------------------------------------------------------------------------
 
+    def _likely_email(self, text: str) -> bool:
+        """Whether a spoken address is built from what the caller told us: the part before
+        "at" from their name or a mailbox word (info, sales), the domain from their name or
+        trade or a mail provider. An address of other words is a low-confidence guess."""
+        words = nlu.email_words(text)
+        if words is None:
+            return False
+        local, domain = words
+        known = set(self.hints)
+        local_ok = bool(local) and all(w in known or w in _MAILBOX for w in local)
+        domain_ok = " ".join(domain) in v.EMAIL_DOMAINS or any(w in known for w in domain)
+        return local_ok and domain_ok
+
     def _wrap_up(self, fields: dict[str, str]) -> Turn:
         first = self.lead.name.split()[0] if self.lead.name else "there"
         where = f" at {self.lead.email_spoken}" if self.lead.email else ""
@@ -336,6 +354,7 @@ class Dialog:
         return Turn(text, tools)
 
 
+_MAILBOX = set(v.EMAIL_WORDS)
 _FIRST = set(v.FIRST_NAMES)
 _LAST = set(v.LAST_NAMES)
 _FULL_TLDS = {"com", "net", "org"}  # spelled suffixes no longer suffix extends ("co" → "com")

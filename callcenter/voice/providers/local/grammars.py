@@ -39,21 +39,27 @@ def build_jsgf(search: str, known: Callable[[str], bool], hints: Iterable[str] =
     last = _alts(_filtered(v.LAST_NAMES, known))
     letters = _alts(v.LETTERS)
     digits = _alts(v.DIGIT_WORDS)
-    email_words = v.FIRST_NAMES + v.LAST_NAMES + _business_words() + v.EMAIL_WORDS
+    # Names reach the email grammar as hints (the caller's own); the rest are common words.
+    email_words = _business_words() + v.EMAIL_WORDS
     rules: dict[str, str] = {
-        NAME: f"public <s> = [{_alts(v.NAME_PREFIXES)}] <first> [<last>] | <repeat>;\n"
-        f"<first> = {first};\n<last> = {last};",
+        # A lone first name only after "my name is": unprefixed, "my" alone sounds like "mike".
+        NAME: f"public <s> = <pre> <first> [<last>] | <first> <last> | <repeat>;\n"
+        f"<pre> = {_alts(v.NAME_PREFIXES)};\n<first> = {first};\n<last> = {last};",
         BUSINESS: f"public <s> = [{_alts(v.BUSINESS_PREFIXES)}] <biz> | <repeat>;\n"
         f"<biz> = {_alts(_filtered(v.BUSINESS_TYPES, known))};",
         EMAIL: "public <s> = [it's | my email is | it is] <part> at <domain> dot <tld>"
         " | <repeat>;\n"
-        "<part> = <hint> [dot <hint>] | <extra> | <word> dot <word>;\n"
-        "<domain> = <hint> [<hint>] [<hint>] [<extra>] | <provider> | <word> <word>;\n"
+        "<part> = <hint> [[dot] <hint>] | <extra> | <word> dot <word>;\n"
+        "<domain> = <hint> [<hint>] [<extra> | <word>] [<word>] | <provider> | <word> <word>;\n"
         f"<extra> = {_alts(_filtered(v.EMAIL_WORDS, known))};\n"
         f"<word> = {_alts(_filtered(email_words, known))};\n"
         f"<hint> = {_alts(_filtered(hints, known) or ['info'])};\n"
         f"<provider> = {_alts(v.EMAIL_DOMAINS)};\n<tld> = {_alts(v.TLDS)};",
-        SPELL: f"public <s> = <sym>+ | <repeat>;\n<sym> = {letters} | {digits} | at | dot;",
+        SPELL: "public <s> = <sym>+ | <repeat>;\n"
+        f"<sym> = <letter> [as in <example>] | {digits} | at | dot | <provider> | <tld>;\n"
+        f"<letter> = {letters};\n"
+        f"<example> = {_alts(_filtered(v.SPELLING_EXAMPLES, known))};\n"
+        f"<provider> = {_alts(v.EMAIL_DOMAINS)};\n<tld> = {_alts(v.TLDS)};",
         YESNO: "public <s> = <yes> | <no> [<no>] | <repeat>;\n"
         f"<yes> = {_alts(_filtered(v.YES_WORDS, known))};\n"
         f"<no> = {_alts(_filtered(v.NO_WORDS, known))};",
@@ -83,4 +89,14 @@ def need_corpus() -> str:
 
 
 def _business_words() -> list[str]:
-    return sorted({word for phrase in v.BUSINESS_TYPES for word in phrase.split()})
+    """Every word of a business type, and its plural ("bakery" → "bakeries", "shop" → "shops")."""
+    words = {word for phrase in v.BUSINESS_TYPES for word in phrase.split() if len(word) > 2}
+    return sorted(words | {plural(word) for word in words})
+
+
+def plural(word: str) -> str:
+    if word.endswith("y") and word[-2:-1] not in ("a", "e", "o", "u"):
+        return word[:-1] + "ies"
+    if word.endswith(("s", "sh", "ch", "x", "z")):
+        return word + "es"
+    return word + "s"

@@ -17,6 +17,7 @@ _AUDIO_OUTPUT_SYNCHRONOUS = 0x02
 _ESPEAK_CHARS_UTF8 = 1
 _ESPEAK_RATE = 1
 _ESPEAK_PITCH = 3
+_PHONEMES_SPACED = ord(" ") << 8  # ASCII phoneme names, a space between phonemes
 _CALLBACK = ctypes.CFUNCTYPE(
     ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p
 )
@@ -40,6 +41,10 @@ class Espeak:
         self._pieces: list[bytes] = []
         self._callback = _CALLBACK(self._collect)  # keep a reference: C holds the pointer
         self._lib.espeak_SetSynthCallback(self._callback)
+        self._voice, self._rate = voice, rate_wpm
+        self._use(voice, rate_wpm)
+
+    def _use(self, voice: str, rate_wpm: int) -> None:
         self._lib.espeak_SetVoiceByName(voice.encode())
         self._lib.espeak_SetParameter(_ESPEAK_RATE, rate_wpm, 0)
         self._lib.espeak_SetParameter(_ESPEAK_PITCH, 45, 0)
@@ -49,14 +54,29 @@ class Espeak:
             self._pieces.append(ctypes.string_at(wav, count * 2))
         return 0
 
-    def synthesize(self, text: str) -> np.ndarray:
-        """PCM16 at `sample_rate` for `text` (blocking; ~1 ms per second of speech)."""
+    def phonemes(self, text: str) -> str:
+        """espeak-ng's phonemes for `text`, in its ASCII names, separated by spaces."""
+        fn = self._lib.espeak_TextToPhonemes
+        fn.restype = ctypes.c_char_p
+        fn.argtypes = [ctypes.POINTER(ctypes.c_char_p), ctypes.c_int, ctypes.c_int]
+        pointer = ctypes.c_char_p(text.encode("utf-8"))
+        with self._lock:
+            out = fn(ctypes.byref(pointer), _ESPEAK_CHARS_UTF8, _PHONEMES_SPACED)
+        return (out or b"").decode("utf-8", "replace")
+
+    def synthesize(self, text: str, voice: str | None = None, rate_wpm: int = 0) -> np.ndarray:
+        """PCM16 at `sample_rate` for `text` (blocking; ~1 ms per second of speech); `voice`
+        ("en-us+f3") speaks this text only, in another voice."""
         encoded = text.encode("utf-8") + b"\0"
         with self._lock:
+            if voice:
+                self._use(voice, rate_wpm or self._rate)
             self._pieces = []
             self._lib.espeak_Synth(encoded, len(encoded), 0, 0, 0, _ESPEAK_CHARS_UTF8, None, None)
             self._lib.espeak_Synchronize()
             raw = b"".join(self._pieces)
+            if voice:
+                self._use(self._voice, self._rate)
         return np.frombuffer(raw, dtype=np.int16)
 
 

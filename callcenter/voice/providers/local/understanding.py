@@ -4,6 +4,9 @@ import re
 
 from callcenter.voice.providers.local import vocabulary as v
 
+_PROVIDER_WORDS = {word for domain in v.EMAIL_DOMAINS for word in domain.split()} - {"g"}
+_FIRST = set(v.FIRST_NAMES)
+_LAST = set(v.LAST_NAMES)
 _TITLES = {"doctor", "dr", "mister", "mr", "missus", "mrs", "miss", "ms"}
 
 
@@ -32,9 +35,16 @@ def yes_or_no(text: str) -> bool | None:
 
 
 def parse_name(text: str) -> str:
-    """'my name is dana reyes' → 'Dana Reyes' (titles dropped)."""
+    """'my name is dana reyes' → 'Dana Reyes': the first known first name, and the last name
+    right after it if there is one. The name model can string other words around a name
+    ("my david lori that"); without a known first name the answer is not a name ("")."""
     words = [w for w in _strip_prefix(text, v.NAME_PREFIXES).split() if w not in _TITLES]
-    return " ".join(w.capitalize() for w in words)
+    for index, word in enumerate(words):
+        if word in _FIRST:
+            after = words[index + 1 : index + 2]
+            name = [word] + [w for w in after if w in _LAST]
+            return " ".join(w.capitalize() for w in name)
+    return ""
 
 
 def parse_business(text: str) -> str:
@@ -64,10 +74,27 @@ def parse_email(text: str) -> tuple[str, str]:
     return email, f"{spelled_local}, at {spoken_domain}"
 
 
+def email_words(text: str) -> tuple[list[str], list[str]] | None:
+    """The words of a spoken address before "at" and of its domain ("dot" and suffix left
+    out): 'dana at reyes plumbing dot com' → (['dana'], ['reyes', 'plumbing'])."""
+    words = _strip_prefix(text, ["it's", "my email is", "it is"]).split()
+    if "at" not in words or "dot" not in words[words.index("at") :]:
+        return None
+    at = words.index("at")
+    domain = words[at + 1 :]
+    domain = domain[: len(domain) - 1 - domain[::-1].index("dot")]
+    return [w for w in words[:at] if w != "dot"], [w for w in domain if w != "dot"]
+
+
 def parse_spelled(text: str) -> tuple[str, str]:
-    """'d a n a at r e y e s dot com' (letter by letter) → ('dana@reyes.com', read-back)."""
+    """'d a n a at r e y e s dot com' (letter by letter) → ('dana@reyes.com', read-back).
+
+    "m as in mary" is an m; mail providers and domain suffixes may be said as words."""
     out: list[str] = []
-    for word in text.lower().split():
+    words = text.lower().split()
+    for index, word in enumerate(words):
+        if word in ("as", "in") or words[index - 2 : index] == ["as", "in"]:
+            continue
         if word == "at":
             out.append("@")
         elif word == "dot":
@@ -76,7 +103,7 @@ def parse_spelled(text: str) -> tuple[str, str]:
             out.append(v.DIGIT_WORDS[word])
         elif len(word) == 1:
             out.append(word)
-        elif word in v.TLDS:
+        elif word in v.TLDS or word in _PROVIDER_WORDS:
             out.append(word)
     email = "".join(out)
     if not re.fullmatch(r"[a-z0-9.]+@[a-z0-9]+(\.[a-z0-9]+)+", email):
