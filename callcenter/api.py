@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from callcenter.accounts import service as accounts
+from callcenter.banner import print_start_banner
 from callcenter.calls.after_call import AfterCall
 from callcenter.calls.carrier import Carrier
 from callcenter.calls.completed import AnnounceCompleted
@@ -137,10 +138,7 @@ def prepare_database(settings: Settings) -> None:
         token = accounts.ensure_api_token(session=session, settings=settings)
     register_secret(password)  # generated secrets are shown once, never logged
     register_secret(token)
-    if password:
-        accounts.announce_once(f"Dashboard login {settings.admin_email} password", password)
-    if token:
-        accounts.announce_once("API token (Authorization: Bearer …)", token)
+    print_start_banner(settings, password=password, token=token)
 
 
 def _jobs(core: Core) -> dict[str, Job]:
