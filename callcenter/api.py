@@ -173,7 +173,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         grace=settings.shutdown_grace_seconds,
         goodbye_grace=settings.shutdown_goodbye_seconds,
     )
-    log.info("core ready: %s", settings.service_modes())
+    modes = settings.service_modes()
+    log.info("core ready: %s", ", ".join(f"{k.lower()} {v}" for k, v in modes.items()))
     try:
         yield
     finally:
@@ -185,6 +186,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         await core.connector.prepared.aclose()  # voice sessions whose stream never came
         await core.life.aclose()  # after-call work in flight finishes (bounded)
         await core.hub.close()
+        log.info("stopped")
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:

@@ -4,7 +4,6 @@ import hashlib
 import hmac
 import logging
 import secrets
-import sys
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
