@@ -93,7 +93,9 @@ def normalize_email(raw: str) -> str:
     try:
         checked = validate_email(text, check_deliverability=False)
     except EmailNotValidError as exc:
-        raise FieldError("email", f"{raw!r} is not a valid email address ({exc})") from None
+        raise FieldError(
+            "email", f"{raw!r} is not a valid email address ({str(exc).rstrip('.')})"
+        ) from None
     return checked.normalized.lower()
 
 

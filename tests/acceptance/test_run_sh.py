@@ -64,7 +64,7 @@ def test_run_sh_serves_prints_one_banner_and_leaves_the_clone_clean(clone: Path)
         )
     try:
         _wait_until_served(process, f"http://127.0.0.1:{port}/api/health/live", log)
-        page = httpx.get(f"http://127.0.0.1:{port}/login", timeout=10.0)
+        page = httpx.get(f"http://127.0.0.1:{port}/login", timeout=10.0, follow_redirects=True)
         assert page.status_code == 200
     finally:
         os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C does

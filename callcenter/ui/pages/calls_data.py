@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field, replace
 
+from callcenter import phones
 from callcenter.calls.views import CallView
 from callcenter.db.repo import calls as calls_repo
 from callcenter.db.repo import leads as leads_repo
@@ -178,7 +179,7 @@ def load_call_detail(call_id: int) -> CallDetail:
             lead_id=lead.id or 0 if lead else 0,
             lead_name=(lead.name or "") if lead else "",
             lead_email=(lead.email or "") if lead else "",
-            lead_phone=(lead.phone or "") if lead else "",
+            lead_phone=phones.display(lead.phone) if lead else "",
             lead_business=(lead.business_type or "") if lead else "",
             lead_need=(lead.need or "") if lead else "",
             reviewed=call.reviewed_at is not None,

@@ -2,9 +2,9 @@
 
 import asyncio
 
-import phonenumbers
 import reflex as rx
 
+from callcenter import phones
 from callcenter.calls.outbound import InvalidNumber, normalize_number
 from callcenter.config import get_settings
 from callcenter.ui.components.common import (
@@ -32,10 +32,7 @@ def check_number(raw: str, region: str) -> tuple[bool, str]:
         e164 = normalize_number(text, default_region=region)
     except InvalidNumber as exc:
         return False, f"{str(exc)[:1].upper()}{str(exc)[1:]}."
-    pretty = phonenumbers.format_number(
-        phonenumbers.parse(e164, None), phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    )
-    return True, f"Will dial {pretty}"
+    return True, f"Will dial {phones.display(e164)}"
 
 
 class DashboardState(AuthState):
@@ -207,8 +204,8 @@ def make_call_form() -> rx.Component:
                     width="100%",
                     auto_complete="off",
                 ),
-                rx.cond(
-                    DashboardState.phone_hint != "",
+                rx.cond(  # once refused, the alert below says it (not twice)
+                    (DashboardState.phone_hint != "") & (DashboardState.call_error == ""),
                     rx.text(
                         DashboardState.phone_hint,
                         size="1",

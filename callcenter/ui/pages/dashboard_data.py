@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from callcenter import phones
 from callcenter.db.repo import leads as leads_repo
 from callcenter.db.repo import stats
 from callcenter.db.session import session_scope
@@ -59,7 +60,9 @@ def load_dashboard(period: str) -> DashboardData:
         funnel = stats.lead_funnel(session=session, since=since)
         recent = leads_repo.list_leads(session=session, limit=50).items
         leads = [
-            LeadOption(id=str(lead.id), label=f"{lead.name or 'Unnamed'} · {lead.phone or ''}")
+            LeadOption(
+                id=str(lead.id), label=f"{lead.name or 'Unnamed'} · {phones.display(lead.phone)}"
+            )
             for lead in recent
         ]
     tiles = [

@@ -4,6 +4,7 @@ import csv
 import io
 from dataclasses import dataclass, field, replace
 
+from callcenter import phones
 from callcenter.db.models import LeadStatus
 from callcenter.db.repo import leads as leads_repo
 from callcenter.db.session import session_scope
@@ -97,7 +98,7 @@ def load_leads(filters: LeadFilters) -> tuple[list[LeadRow], int]:
                 id=lead.id or 0,
                 name=lead.name or "Unnamed",
                 email=lead.email or "",
-                phone=lead.phone or "",
+                phone=phones.display(lead.phone),
                 business_type=lead.business_type or "",
                 status=lead.status.value,
                 created=timestamp(lead.created_at),
@@ -151,7 +152,7 @@ def load_lead_detail(lead_id: int) -> LeadDetail:
             id=lead.id,
             name=lead.name or "",
             email=lead.email or "",
-            phone=lead.phone or "",
+            phone=phones.display(lead.phone),
             business_type=lead.business_type or "",
             need=lead.need or "",
             status=lead.status.value,
