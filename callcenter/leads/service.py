@@ -160,6 +160,7 @@ def update_lead(*, session: Session, lead_id: int, changes: dict[str, object], a
     lead.updated_at = utcnow()
     if "status" in updates and updates["status"] != old_status:
         new_status = LeadStatus(str(updates["status"]))
+        lead.status_changed_at = lead.updated_at
         text = f"Status changed from {old_status.value} to {new_status.value}"
         _note(session, lead, author, text)
     session.flush()

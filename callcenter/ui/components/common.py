@@ -4,6 +4,8 @@ from typing import Any
 
 import reflex as rx
 
+from callcenter.ui.components.clip import WRAP_ANYWHERE
+
 STATUS_COLORS = {
     "queued": "gray",
     "ringing": "amber",
@@ -26,9 +28,11 @@ def page_header(
 ) -> rx.Component:
     return rx.flex(
         rx.vstack(
-            rx.heading(title, size="7"),
+            rx.heading(title, size="7", **WRAP_ANYWHERE),
             rx.cond(subtitle != "", rx.text(subtitle, size="2", color=rx.color("gray", 11))),
             spacing="1",
+            min_width="0",
+            max_width="100%",
         ),
         rx.spacer(),
         rx.hstack(*actions, spacing="2", wrap="wrap"),

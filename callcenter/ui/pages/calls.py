@@ -5,6 +5,7 @@ from typing import Any
 import reflex as rx
 
 from callcenter.leads.review import Outcome
+from callcenter.ui.components.clip import clipped
 from callcenter.ui.components.common import empty_state, page_header, status_badge, table_box
 from callcenter.ui.components.filters import (
     choice_filter,
@@ -93,12 +94,19 @@ def filters_bar() -> rx.Component:
 
 def _row(row: Any) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.link(row.number, href="/calls/" + row.id.to_string(), weight="medium")),
+        rx.table.cell(
+            rx.link(
+                row.number,
+                href="/calls/" + row.id.to_string(),
+                weight="medium",
+                white_space="nowrap",
+            )
+        ),
         rx.table.cell(rx.text(row.direction, size="2")),
         rx.table.cell(status_badge(row.status)),
         rx.table.cell(rx.text(row.started, size="2")),
         rx.table.cell(rx.text(row.duration, size="2")),
-        rx.table.cell(rx.text(row.lead_name, size="2")),
+        rx.table.cell(clipped(row.lead_name)),
         rx.table.cell(rx.text(row.outcome, size="2")),
         rx.table.cell(rx.text(row.end_reason, size="2", color=rx.color("gray", 11))),
         on_click=CallsState.open_row(row.id),

@@ -222,7 +222,7 @@ def _body() -> rx.Component:
         section(
             "Status",
             rx.hstack(
-                status_badge(lead.status), rx.text("since " + lead.updated + " UTC", size="1")
+                status_badge(lead.status), rx.text("since " + lead.status_since + " UTC", size="1")
             ),
             rx.select.root(
                 rx.select.trigger(aria_label="Change status", width="100%"),

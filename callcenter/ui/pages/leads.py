@@ -5,6 +5,7 @@ from typing import Any
 
 import reflex as rx
 
+from callcenter.ui.components.clip import clipped, clipped_link
 from callcenter.ui.components.common import empty_state, page_header, status_badge, table_box
 from callcenter.ui.components.filters import (
     choice_filter,
@@ -70,10 +71,10 @@ def _filters_bar() -> rx.Component:
 
 def _row(row: Any) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.link(row.name, href="/leads/" + row.id.to_string(), weight="medium")),
-        rx.table.cell(rx.text(row.email, size="2")),
-        rx.table.cell(rx.text(row.phone, size="2")),
-        rx.table.cell(rx.text(row.business_type, size="2")),
+        rx.table.cell(clipped_link(row.name, "/leads/" + row.id.to_string(), weight="medium")),
+        rx.table.cell(clipped(row.email)),
+        rx.table.cell(rx.text(row.phone, size="2", white_space="nowrap")),
+        rx.table.cell(clipped(row.business_type, max_width="12rem")),
         rx.table.cell(status_badge(row.status)),
         rx.table.cell(rx.text(row.created, size="2")),
         on_click=LeadsState.open_row(row.id),

@@ -71,6 +71,7 @@ class LeadDetail:
     status: str = ""
     created: str = ""
     updated: str = ""
+    status_since: str = ""
     notes: list[NoteRow] = field(default_factory=list)
     calls: list[LeadCallRow] = field(default_factory=list)
 
@@ -158,6 +159,7 @@ def load_lead_detail(lead_id: int) -> LeadDetail:
             status=lead.status.value,
             created=timestamp(lead.created_at),
             updated=timestamp(lead.updated_at),
+            status_since=timestamp(lead.status_changed_at),
             notes=[
                 NoteRow(id=n.id or 0, author=n.author, text=n.text, at=timestamp(n.created_at))
                 for n in notes
