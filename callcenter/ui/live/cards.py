@@ -13,7 +13,7 @@ from callcenter.db.session import session_scope
 from callcenter.ui.format import feed_time, phone_display
 
 MAX_TURNS_PER_CARD = 200
-MAX_ACTIVITY = 25
+MAX_ACTIVITY = 12  # every line shown whole, none cut off at the bottom
 
 
 @dataclasses.dataclass
@@ -127,11 +127,12 @@ def load_recent_activity(limit: int = 10) -> list[Activity]:
                 text, at = f"{verb} {who}", call.started_at
             items.append(
                 Activity(
-                    key=f"db-{call.id}",
+                    key=f"{'call_ended' if call.ended_at else 'call_started'}-{call.id}",
                     call_id=call.id or 0,
                     text=text,
                     at=at.isoformat(),
                     time=feed_time(at),
                 )
             )
-        return items
+        # Ended calls are stamped with their end: order by the time shown, newest first.
+        return sorted(items, key=lambda item: item.at, reverse=True)

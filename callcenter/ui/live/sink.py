@@ -7,6 +7,7 @@ from typing import Any
 import reflex as rx
 
 from callcenter.live.events import CallEvent
+from callcenter.ui.format import feed_time
 from callcenter.ui.live.cards import (
     Activity,
     LiveCard,
@@ -16,6 +17,7 @@ from callcenter.ui.live.cards import (
     load_recent_activity,
     turn_key,
 )
+from callcenter.ui.live.feed import lead_key
 from callcenter.ui.live.state import LIVE_TOKEN, LiveState
 
 log = logging.getLogger(__name__)
@@ -55,12 +57,13 @@ def _activity(event: CallEvent, card: LiveCard | None) -> Activity | None:
         text = f"Lead captured: {card.lead_name} ({who})"
     else:
         return None
+    key = f"{event.kind}-{event.call_id}"
     return Activity(
-        key=f"{event.kind}-{event.call_id}-{event.at.timestamp()}",
+        key=lead_key(event.call_id) if event.kind == "lead_updated" else key,
         call_id=event.call_id,
         text=text,
         at=event.at.isoformat(),
-        time=event.at.strftime("%H:%M:%S"),
+        time=feed_time(event.at),
     )
 
 

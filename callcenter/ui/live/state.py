@@ -3,6 +3,7 @@
 import reflex as rx
 
 from callcenter.ui.live.cards import MAX_ACTIVITY, MAX_TURNS_PER_CARD, Activity, LiveCard, LiveTurn
+from callcenter.ui.live.feed import merged
 
 LIVE_TOKEN = "live-calls"  # the shared token (Reflex forbids underscores in it)
 
@@ -59,7 +60,7 @@ class LiveState(rx.SharedState):
         self.calls = [*self.calls[:i], card, *self.calls[i + 1 :]]
 
     def _note(self, item: Activity) -> None:
-        self.activity = [item, *self.activity][:MAX_ACTIVITY]
+        self.activity = merged(self.activity, item, limit=MAX_ACTIVITY)
 
     def _replace_all(self, cards: list[LiveCard]) -> None:
         self.calls = cards

@@ -7,6 +7,7 @@ import reflex as rx
 from callcenter import phones
 from callcenter.calls.outbound import InvalidNumber, normalize_number
 from callcenter.config import get_settings
+from callcenter.ui.components.clip import clipped_link
 from callcenter.ui.components.common import (
     error_alert,
     page_header,
@@ -262,8 +263,14 @@ def activity_feed() -> rx.Component:
                     LiveState.activity,
                     lambda a: rx.hstack(
                         rx.icon("dot", size=16, color=rx.color("accent", 9)),
-                        rx.link(a.text, href="/calls/" + a.call_id.to_string(), size="2"),
-                        rx.spacer(),
+                        clipped_link(
+                            a.text,
+                            "/calls/" + a.call_id.to_string(),
+                            size="2",
+                            max_width="100%",
+                            flex="1",
+                            min_width="0",
+                        ),
                         rx.text(a.time, size="1", color=rx.color("gray", 10), white_space="nowrap"),
                         width="100%",
                         align="center",
@@ -271,8 +278,6 @@ def activity_feed() -> rx.Component:
                 ),
                 spacing="1",
                 width="100%",
-                max_height="18rem",
-                overflow_y="auto",
             ),
             rx.text(
                 "Nothing yet. New calls, ended calls and captured leads appear here "

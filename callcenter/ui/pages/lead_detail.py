@@ -134,7 +134,7 @@ def _field(key: str) -> rx.Component:
         name=key,
         default_value=getattr(LeadDetailState.lead, key),
         limit=FIELD_LIMITS[key],
-        length=LeadDetailState.lengths[key],
+        length=LeadDetailState.lengths.to(dict)[key].to(int),
         on_change=lambda value: LeadDetailState.set_length(key, value),
         multiline=key == "need",
     )
