@@ -11,6 +11,7 @@ from callcenter.db.repo import leads as leads_repo
 from callcenter.db.repo import transcripts as transcripts_repo
 from callcenter.db.session import session_scope
 from callcenter.ui.format import feed_time, phone_display
+from callcenter.ui.wording import end_reason_text
 
 MAX_TURNS_PER_CARD = 200
 MAX_ACTIVITY = 12  # every line shown whole, none cut off at the bottom
@@ -118,7 +119,7 @@ def load_recent_activity(limit: int = 10) -> list[Activity]:
         for call in calls:
             who = other_party(call)
             if call.ended_at is not None:
-                reason = (call.end_reason or call.status).value.replace("_", " ")
+                reason = end_reason_text(call.end_reason, call.direction) or call.status.value
                 text, at = f"Call with {who} ended ({reason})", call.ended_at
             else:
                 verb = (

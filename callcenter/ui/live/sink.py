@@ -6,6 +6,7 @@ from typing import Any
 
 import reflex as rx
 
+from callcenter.db.models import EndReason
 from callcenter.live.events import CallEvent
 from callcenter.ui.format import feed_time
 from callcenter.ui.live.cards import (
@@ -19,6 +20,7 @@ from callcenter.ui.live.cards import (
 )
 from callcenter.ui.live.feed import lead_key
 from callcenter.ui.live.state import LIVE_TOKEN, LiveState
+from callcenter.ui.wording import end_reason_text
 
 log = logging.getLogger(__name__)
 
@@ -45,14 +47,20 @@ def _turn_from(event: CallEvent) -> LiveTurn | None:
     )
 
 
+def _end_words(event: CallEvent, card: LiveCard | None) -> str:
+    raw = event.data.get("end_reason")
+    if raw in EndReason.__members__:
+        return end_reason_text(EndReason(str(raw)), card.direction if card else "inbound")
+    return str(raw or event.data.get("status") or "ended").replace("_", " ")
+
+
 def _activity(event: CallEvent, card: LiveCard | None) -> Activity | None:
     who = card.number if card else f"call {event.call_id}"
     if event.kind == "call_started":
         verb = "Calling" if card and card.direction == "outbound" else "Incoming call from"
         text = f"{verb} {who}"
     elif event.kind == "call_ended":
-        reason = event.data.get("end_reason") or event.data.get("status") or "ended"
-        text = f"Call with {who} ended ({str(reason).replace('_', ' ')})"
+        text = f"Call with {who} ended ({_end_words(event, card)})"
     elif event.kind == "lead_updated" and card and card.lead_name:
         text = f"Lead captured: {card.lead_name} ({who})"
     else:
