@@ -6,6 +6,8 @@ from dataclasses import dataclass, fields, replace
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
+from callcenter.leads.kinds import wrong_kind
+
 LEAD_FIELDS = ("name", "email", "phone", "business_type", "need")
 
 TITLES = {
@@ -164,8 +166,14 @@ def normalize_fields(values: dict[str, object], *, region: str) -> LeadFields:
     return LeadFields(**out)
 
 
+_KIND_NOUNS = {"name": "a name", "business_type": "a business", "need": "a need"}
+
+
 def normalize_field(key: str, value: str, *, region: str) -> str:
-    """Normalise one field by name."""
+    """Normalise one field by name; FieldError when it holds another kind of value."""
+    kind = wrong_kind(key, value)
+    if kind is not None:
+        raise FieldError(key, f"is {kind}, not {_KIND_NOUNS.get(key, key)}")
     if key == "phone":
         return normalize_phone(value, region=region)
     if key == "email":

@@ -83,13 +83,19 @@ def lead_url(settings: Settings, lead_id: int) -> str:
 
 
 def render_team_notification(
-    *, settings: Settings, lead: Lead, call: Call, discussion: Discussion
+    *,
+    settings: Settings,
+    lead: Lead,
+    call: Call,
+    discussion: Discussion,
+    returning: bool = False,
 ) -> Rendered:
     """The email to the team: who called, what they need, and a link to the lead."""
     assert lead.id is not None
     who = lead.name or phones.display(lead.phone) or lead.email or f"lead #{lead.id}"
     business = f" ({lead.business_type})" if lead.business_type else ""
-    headline = f"New lead from an {call.direction.value} call: {who}{business}"
+    kind = "Returning lead" if returning else "New lead"
+    headline = f"{kind} from an {call.direction.value} call: {who}{business}"
     details = [
         ("Name", lead.name),
         ("Email", lead.email),
@@ -104,7 +110,7 @@ def render_team_notification(
     ]
     return _render(
         "team_notification",
-        f"[{settings.company_name}] New lead: {who}{business}",
+        f"[{settings.company_name}] {kind}: {who}{business}",
         company=settings.company_name,
         headline=headline,
         details=details,
