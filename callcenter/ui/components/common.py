@@ -131,6 +131,7 @@ def table_box(headers: tuple[str, ...], rows: rx.Component) -> rx.Component:
             rx.table.body(rows),
             variant="surface",
             width="100%",
+            min_width="44rem",  # below this the box scrolls sideways; columns keep their width
         ),
         overflow_x="auto",
         width="100%",
