@@ -96,15 +96,6 @@ def sign_in(*, session: Session, email: str, password: str, ttl_hours: int) -> S
     )
 
 
-def open_session(*, session: Session, user_id: int, ttl: timedelta) -> str:
-    """A new dashboard session token for the user (for a command acting on its behalf)."""
-    token = secrets.token_urlsafe(32)
-    users.add_auth_session(
-        session=session, user_id=user_id, token_hash=_sha256(token), expires_at=utcnow() + ttl
-    )
-    return token
-
-
 def user_for_session(*, session: Session, token: str) -> User | None:
     """The user behind a dashboard session token, or None if unknown or expired."""
     if not token:

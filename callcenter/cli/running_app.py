@@ -1,53 +1,33 @@
-"""Find the callcenter app already serving on this machine, and credentials to use its API.
+"""Find the callcenter app already serving on this machine, or say plainly that there is none.
 
-Commands that place calls use the running app when there is one (the call then shows on its
-Live page, and its emails link to its dashboard) instead of serving a core of their own."""
+Commands that place calls send them to the running app when there is one: the call is bridged
+there, shows on its Live page, and its emails link to its dashboard."""
 
 import os
-from dataclasses import dataclass
-from datetime import timedelta
+import sys
 
 import httpx
 
-from callcenter.accounts import service as accounts
 from callcenter.config import Settings
-from callcenter.db.models import Role
-from callcenter.db.repo import users as users_repo
-from callcenter.db.session import session_scope
 
 PROBE_SECONDS = 1.0
 DEFAULT_URLS = ("http://localhost:3000", "http://localhost:8000")  # ./run.sh, ./run.sh core
-CLI_SESSION = timedelta(hours=2)
-
-
-@dataclass(frozen=True, slots=True)
-class RunningApp:
-    base_url: str
-    token: str
-
-    def client(self, timeout: float = 30.0) -> httpx.Client:
-        return httpx.Client(
-            base_url=self.base_url,
-            headers={"Authorization": f"Bearer {self.token}"},
-            timeout=timeout,
-        )
+DEFAULT_PUBLIC_URL = "http://localhost:8000"  # the setting's default: not chosen by anyone
 
 
 def candidate_urls(settings: Settings, environ: dict[str, str] | None = None) -> list[str]:
-    """Where the app may be: PUBLIC_BASE_URL when it is set, then PORT, then the ports
-    `./run.sh` and `./run.sh core` use."""
+    """Where the app may be: PUBLIC_BASE_URL when it is set (and then only there), else PORT,
+    else the ports `./run.sh` and `./run.sh core` serve on."""
     environ = dict(os.environ) if environ is None else environ
-    urls: list[str] = []
-    if environ.get("PUBLIC_BASE_URL") or settings.public_base_url != "http://localhost:8000":
-        urls.append(settings.public_base_url)
+    if environ.get("PUBLIC_BASE_URL") or settings.public_base_url != DEFAULT_PUBLIC_URL:
+        return [settings.public_base_url.rstrip("/")]
     if environ.get("PORT", "").isdigit():
-        urls.append(f"http://localhost:{environ['PORT']}")
-    urls.extend(DEFAULT_URLS)
-    return list(dict.fromkeys(url.rstrip("/") for url in urls))
+        return [f"http://localhost:{environ['PORT']}"]
+    return list(DEFAULT_URLS)
 
 
 def answers(base_url: str) -> bool:
-    """True when a callcenter app answers its health check at `base_url`."""
+    """True when a callcenter app answers its readiness check at `base_url`."""
     try:
         response = httpx.get(f"{base_url}/api/health", timeout=PROBE_SECONDS)
     except httpx.HTTPError:
@@ -66,26 +46,21 @@ def find_running_app(settings: Settings) -> str | None:
     return next((url for url in candidate_urls(settings) if answers(url)), None)
 
 
-def api_token(settings: Settings) -> str:
-    """API_TOKEN when set; otherwise a short dashboard session for a manager, opened through
-    the database both share (the generated API token is stored only as a hash)."""
-    if settings.api_token:
-        return settings.api_token
-    with session_scope() as session:
-        manager = users_repo.get_user_by_email(session=session, email=settings.admin_email)
-        if manager is None or manager.role != Role.manager or not manager.is_active:
-            manager = next(
-                (u for u in users_repo.list_users(session=session) if u.role == Role.manager),
-                None,
-            )
-        if manager is None or manager.id is None:
-            raise LookupError("no manager account to act as: run `create-user … --role manager`")
-        return accounts.open_session(session=session, user_id=manager.id, ttl=CLI_SESSION)
+def using_app(settings: Settings, base_url: str, command: str) -> Settings:
+    """`settings` aimed at the running app (webhooks and links go there), said on stderr."""
+    _say(f"{command}: using the app at {base_url} (watch live: {base_url}/live)")
+    return settings.model_copy(update={"public_base_url": base_url})
 
 
-def connect(settings: Settings) -> RunningApp | None:
-    """The running app and a token for its API, or None when no app answers."""
-    base_url = find_running_app(settings)
-    if base_url is None:
-        return None
-    return RunningApp(base_url=base_url, token=api_token(settings))
+def say_serving_own(settings: Settings, command: str) -> None:
+    """Say plainly that no app was found and this command serves a core of its own, where."""
+    tried = ", ".join(candidate_urls(settings))
+    _say(
+        f"{command}: no running callcenter app answered ({tried}); serving one for this "
+        f"command at {settings.public_base_url} until it ends. Start ./run.sh first to watch "
+        "the call on the dashboard."
+    )
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)  # noqa: T201

@@ -7,6 +7,7 @@ import sys
 
 from callcenter.api import build_core
 from callcenter.cli.call import LOCAL_HOSTS, base_host_port, core_served_here, listening
+from callcenter.cli.running_app import find_running_app, say_serving_own, using_app
 from callcenter.config import get_settings
 from callcenter.db.migrate import upgrade_to_head
 from callcenter.sim.carrier import SimulatorCarrier
@@ -50,6 +51,9 @@ async def _main(args: argparse.Namespace) -> int:
         print("error: simulate needs the simulated carrier (CARRIER=simulator)", file=sys.stderr)  # noqa: T201
         return 2
     names = _names(args.persona, args.count)
+    found = await asyncio.to_thread(find_running_app, settings)
+    if found is not None:
+        settings = using_app(settings, found, "simulate")
     host, port = base_host_port(settings)
     if listening(host, port):
         if settings.auto_migrate:
@@ -58,6 +62,7 @@ async def _main(args: argparse.Namespace) -> int:
             settings, names, interrupt=args.interrupt, timeout=args.timeout
         )
     elif host in LOCAL_HOSTS:
+        say_serving_own(settings, "simulate")
         core = build_core(settings)
         carrier = core.carrier if isinstance(core.carrier, SimulatorCarrier) else None
         async with core_served_here(settings, core):
