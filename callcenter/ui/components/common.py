@@ -61,11 +61,12 @@ def stat_tile(
     return rx.card(
         rx.vstack(
             rx.text(label, size="1", weight="medium", color=rx.color("gray", 11)),
-            rx.text(value, size="6", weight="bold"),
+            rx.text(value, size="6", weight="bold", class_name="cc-tile-value"),
             rx.text(hint, size="1", color=rx.color("gray", 10)),
             spacing="1",
         ),
         width="100%",
+        class_name="cc-tile",
     )
 
 

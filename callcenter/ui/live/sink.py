@@ -9,6 +9,7 @@ import reflex as rx
 from callcenter.db.models import EndReason
 from callcenter.live.events import CallEvent
 from callcenter.ui.format import feed_time
+from callcenter.ui.live.board import BOARD_EVENTS, BoardRefresher
 from callcenter.ui.live.cards import (
     Activity,
     LiveCard,
@@ -92,11 +93,14 @@ class LiveSink:
 
     def __init__(self, app: rx.App) -> None:
         self._app = app
+        self.board = BoardRefresher(app)
 
     def _token(self) -> rx.BaseStateToken:
         return rx.BaseStateToken(ident=LIVE_TOKEN, cls=LiveState)
 
     async def __call__(self, event: CallEvent) -> None:
+        if event.kind in BOARD_EVENTS:
+            self.board.touch()  # numbers and lists follow, loaded once for a burst of events
         turn = _turn_from(event) if event.kind == "turn" else None
         if event.kind == "speaking":
             async with self._app.modify_state(self._token()) as root:
@@ -122,6 +126,7 @@ class LiveSink:
 
     async def reconcile(self) -> None:
         """Make the shared list match the calls in progress in the database."""
+        self.board.touch()
         cards = await asyncio.to_thread(load_active_cards)
         recent = await asyncio.to_thread(load_recent_activity)
         async with self._app.modify_state(self._token()) as root:

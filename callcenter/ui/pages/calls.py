@@ -15,6 +15,7 @@ from callcenter.ui.components.filters import (
     search_form,
 )
 from callcenter.ui.components.pager import pager
+from callcenter.ui.live.board import BoardState
 from callcenter.ui.pages.calls_data import PAGE_SIZE, SORTS, CallFilters, CallRow, load_calls
 from callcenter.ui.state.auth import AuthState
 from callcenter.ui.state.list_page import ANY, ListPageState, ListSpec
@@ -126,15 +127,17 @@ def calls_table() -> rx.Component:
         "Outcome",
         "Ended",
     )
+    rows = rx.cond(CallsState.first_page, BoardState.calls, CallsState.rows).to(list[CallRow])
     return list_body(
         CallsState,
-        table_box(headers, rx.foreach(CallsState.rows, _row)),
+        table_box(headers, rx.foreach(rows, _row)),
         empty_state(
             "phone-off",
             "No calls match",
             "Clear the filters, place a call from the Dashboard, or run "
             "`python -m callcenter seed-demo` to load demo calls.",
         ),
+        rows,
     )
 
 

@@ -1,6 +1,7 @@
 """`/`: stats, charts, the live activity feed and the make-call form."""
 
 import asyncio
+from typing import Any
 
 import reflex as rx
 
@@ -17,6 +18,7 @@ from callcenter.ui.components.common import (
     stat_tile,
     two_thirds,
 )
+from callcenter.ui.live.board import BoardState, DashView, link_board
 from callcenter.ui.live.state import LIVE_TOKEN, LiveState
 from callcenter.ui.pages.dashboard_data import PERIODS, LeadOption, Tile, load_dashboard
 from callcenter.ui.state.auth import AuthState
@@ -59,6 +61,7 @@ class DashboardState(AuthState):
             return self.login_redirect()
         live = await self.get_state(LiveState)
         await live._link_to(LIVE_TOKEN)
+        await link_board(self)
         return DashboardState.refresh
 
     @rx.event
@@ -107,6 +110,18 @@ class DashboardState(AuthState):
         self.call_error, self.placed_call_id = outcome.error, outcome.call_id
 
 
+def _shown(name: str, item: type = dict) -> Any:
+    """The live board's value for the chosen period once it has one, else this page's own."""
+    views: Any = BoardState.views.to(dict[str, DashView])
+    live = views[DashboardState.period].to(DashView)
+    kind = list[item]  # type: ignore[valid-type]
+    return rx.cond(
+        BoardState.views.contains(DashboardState.period),
+        getattr(live, name).to(kind),
+        getattr(DashboardState, name).to(kind),
+    ).to(kind)
+
+
 def _period_picker() -> rx.Component:
     return rx.segmented_control.root(
         *[rx.segmented_control.item(label, value=key) for key, label in PERIODS.items()],
@@ -124,7 +139,9 @@ def _tiles() -> rx.Component:
     return rx.cond(
         DashboardState.loading & (DashboardState.tiles.length() == 0),
         _tile_grid(*[rx.skeleton(rx.box(height="5.5rem"), loading=True) for _ in range(7)]),
-        _tile_grid(rx.foreach(DashboardState.tiles, lambda t: stat_tile(t.label, t.value, t.hint))),
+        _tile_grid(
+            rx.foreach(_shown("tiles", Tile), lambda t: stat_tile(t.label, t.value, t.hint))
+        ),
     )
 
 
@@ -158,21 +175,21 @@ def _charts() -> rx.Component:
         _bar("calls", "Calls", "accent"),
         _bar("answered", "Answered", "green"),
         _bar("leads", "Leads", "violet"),
-        data=DashboardState.per_day,
+        data=_shown("per_day"),
         height=260,
         width="100%",
     )
     outcomes = _horizontal_bars(
-        DashboardState.outcomes, "outcome", _bar("calls", "Calls", "accent"), 110
+        _shown("outcomes"), "outcome", _bar("calls", "Calls", "accent"), 110
     )
-    funnel = _horizontal_bars(DashboardState.funnel, "stage", _bar("leads", "Leads", "violet"), 90)
+    funnel = _horizontal_bars(_shown("funnel"), "stage", _bar("leads", "Leads", "violet"), 90)
     return rx.vstack(
         section("Calls per day", per_day),
         rx.grid(
             section(
                 "Outcomes",
                 rx.cond(
-                    DashboardState.outcomes.length() > 0,
+                    _shown("outcomes").length() > 0,
                     outcomes,
                     rx.text("No calls in this period yet.", size="2"),
                 ),

@@ -15,6 +15,7 @@ from callcenter.ui.components.filters import (
     search_form,
 )
 from callcenter.ui.components.pager import pager
+from callcenter.ui.live.board import BoardState
 from callcenter.ui.pages.leads_data import (
     PAGE_SIZE,
     STATUSES,
@@ -85,6 +86,7 @@ def _row(row: Any) -> rx.Component:
 
 def leads_page() -> rx.Component:
     headers = ("Name", "Email", "Phone", "Business", "Status", "Created (UTC)")
+    rows = rx.cond(LeadsState.first_page, BoardState.leads, LeadsState.rows).to(list[LeadRow])
     return rx.vstack(
         page_header(
             "Leads",
@@ -99,13 +101,14 @@ def leads_page() -> rx.Component:
         _filters_bar(),
         list_body(
             LeadsState,
-            table_box(headers, rx.foreach(LeadsState.rows, _row)),
+            table_box(headers, rx.foreach(rows, _row)),
             empty_state(
                 "user-x",
                 "No leads match",
                 "Leads appear when the agent captures a caller's details. Clear the filters "
                 "or run `python -m callcenter seed-demo` to load demo data.",
             ),
+            rows,
         ),
         pager(LeadsState),
         spacing="0",

@@ -7,6 +7,7 @@ from typing import Any
 
 import reflex as rx
 
+from callcenter.ui.live.board import is_first_page, link_board
 from callcenter.ui.paging import filtered_url, page_count, showing
 
 ANY = "any"  # the select value meaning "no filter"
@@ -41,6 +42,11 @@ class ListPageState(rx.State, mixin=True):
     def page_count(self) -> int:
         return page_count(self.total, self._spec().page_size)
 
+    @rx.var(cache=False)
+    def first_page(self) -> bool:
+        """The unfiltered first page: its rows come from the live board, pushed as calls go."""
+        return is_first_page(self._filters())
+
     @rx.var
     def showing(self) -> str:
         return showing(self.total, self.page, self._spec().page_size, self._spec().noun)
@@ -54,6 +60,7 @@ class ListPageState(rx.State, mixin=True):
         if await self.current_user() is None:
             yield self.login_redirect()
             return
+        await link_board(self)
         params = dict(self.router.url.query_parameters)
         for key, value in asdict(self._spec().filters.from_query(params)).items():
             setattr(self, key, value)
