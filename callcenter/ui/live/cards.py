@@ -38,6 +38,7 @@ class LiveCard:
     lead_name: str = ""
     lead_summary: str = ""
     speaking: str = ""
+    hearing: str = ""  # the agent's words heard so far, until its turn is written
     turns: list[LiveTurn] = dataclasses.field(default_factory=list)
 
 

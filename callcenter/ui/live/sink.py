@@ -9,7 +9,7 @@ import reflex as rx
 from callcenter.db.models import EndReason
 from callcenter.live.events import CallEvent
 from callcenter.ui.format import feed_time
-from callcenter.ui.live.board import BOARD_EVENTS, BoardRefresher
+from callcenter.ui.live.board import BOARD_EVENTS, BOARD_TOKEN, BoardRefresher
 from callcenter.ui.live.cards import (
     Activity,
     LiveCard,
@@ -26,6 +26,7 @@ from callcenter.ui.wording import end_reason_text
 log = logging.getLogger(__name__)
 
 SINK_NAME = "dashboard"
+SHARED_TOKENS = (LIVE_TOKEN, BOARD_TOKEN)
 
 
 def _speaker(data: dict[str, Any]) -> str:
@@ -81,7 +82,8 @@ class _SharedTokenNoise(logging.Filter):
     that token is the shared state's, never a browser's, so the warning says nothing."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return f"disconnected client {LIVE_TOKEN!r}" not in record.getMessage()
+        message = record.getMessage()
+        return not any(f"disconnected client {token!r}" in message for token in SHARED_TOKENS)
 
 
 def quiet_shared_token_warning() -> None:
@@ -102,6 +104,11 @@ class LiveSink:
         if event.kind in BOARD_EVENTS:
             self.board.touch()  # numbers and lists follow, loaded once for a burst of events
         turn = _turn_from(event) if event.kind == "turn" else None
+        if event.kind == "heard":
+            async with self._app.modify_state(self._token()) as root:
+                live = await root.get_state(LiveState)
+                live._set_hearing(event.call_id, str(event.data.get("text") or ""))
+            return
         if event.kind == "speaking":
             async with self._app.modify_state(self._token()) as root:
                 live = await root.get_state(LiveState)

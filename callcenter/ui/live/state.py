@@ -48,8 +48,18 @@ class LiveState(rx.SharedState):
         if any(t.key == turn.key for t in card.turns):
             return True
         card.turns = [*card.turns, turn][-MAX_TURNS_PER_CARD:]
+        if turn.role == "agent":
+            card.hearing = ""  # the written turn replaces the words shown as heard
         self.calls = [*self.calls[:i], card, *self.calls[i + 1 :]]
         return True
+
+    def _set_hearing(self, call_id: int, text: str) -> None:
+        i = self._index(call_id)
+        if i < 0 or self.calls[i].hearing == text:
+            return
+        card = self.calls[i]
+        card.hearing = text
+        self.calls = [*self.calls[:i], card, *self.calls[i + 1 :]]
 
     def _set_speaking(self, call_id: int, who: str) -> None:
         i = self._index(call_id)
