@@ -1,5 +1,6 @@
 """Transcript turns of one call: caller turns as transcribed, agent turns as actually heard."""
 
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -92,7 +93,12 @@ class TurnTracker:
             return
         words = self.heard_words.update(item_id, turn.text, audio.played, audio.sent)
         if words is not None:
-            data = {"item_id": item_id, "text": words, "started_at": turn.started_at.isoformat()}
+            data = {
+                "item_id": item_id,
+                "text": words,
+                "started_at": turn.started_at.isoformat(),
+                "heard_ms": time.time() * 1000,  # when the mark came back: heard by now
+            }
             self.hub.publish(CallEvent(kind="heard", call_id=self.call_id, data=data))
 
     def _write_agent(self, turn: AgentTurn) -> None:

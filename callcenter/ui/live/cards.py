@@ -39,6 +39,7 @@ class LiveCard:
     lead_summary: str = ""
     speaking: str = ""
     hearing: str = ""  # the agent's words heard so far, until its turn is written
+    heard_ms: float = 0.0  # wall-clock ms when those words had been played
     turns: list[LiveTurn] = dataclasses.field(default_factory=list)
 
 

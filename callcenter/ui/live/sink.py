@@ -107,7 +107,10 @@ class LiveSink:
         if event.kind == "heard":
             async with self._app.modify_state(self._token()) as root:
                 live = await root.get_state(LiveState)
-                live._set_hearing(event.call_id, str(event.data.get("text") or ""))
+                data = event.data
+                live._set_hearing(
+                    event.call_id, str(data.get("text") or ""), float(data.get("heard_ms") or 0)
+                )
             return
         if event.kind == "speaking":
             async with self._app.modify_state(self._token()) as root:

@@ -53,12 +53,12 @@ class LiveState(rx.SharedState):
         self.calls = [*self.calls[:i], card, *self.calls[i + 1 :]]
         return True
 
-    def _set_hearing(self, call_id: int, text: str) -> None:
+    def _set_hearing(self, call_id: int, text: str, heard_ms: float = 0.0) -> None:
         i = self._index(call_id)
         if i < 0 or self.calls[i].hearing == text:
             return
         card = self.calls[i]
-        card.hearing = text
+        card.hearing, card.heard_ms = text, heard_ms
         self.calls = [*self.calls[:i], card, *self.calls[i + 1 :]]
 
     def _set_speaking(self, call_id: int, who: str) -> None:

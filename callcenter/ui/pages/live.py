@@ -119,6 +119,7 @@ def live_card(card: Any) -> rx.Component:
                             rx.box(
                                 chat_bubble("agent", card.hearing, "", False),
                                 class_name="cc-hearing",
+                                custom_attrs={"data-heard-ms": card.heard_ms.to_string()},
                                 width="100%",
                             ),
                         ),
