@@ -48,7 +48,8 @@ def test_agent_words_appear_while_the_agent_speaks(manager: Tab, app_server: Run
     greeting = [s for s in seen if s["text"].startswith(seen[0]["text"])] if seen else []
     assert len(greeting) >= 3, seen
     texts = [s["text"] for s in greeting]
-    assert all(b.startswith(a) and len(b) > len(a) for a, b in zip(texts, texts[1:])), texts
+    for shorter, longer in zip(texts, texts[1:], strict=False):
+        assert longer.startswith(shorter) and len(longer) > len(shorter), texts
     latencies = sorted(s["shown"] - s["heard"] for s in seen if s["heard"] > 0)
     p95 = latencies[max(0, int(len(latencies) * 0.95) - 1)]
     print(  # noqa: T201
