@@ -106,6 +106,9 @@ def _own_transcript() -> rx.Component:
                                 card.turns,
                                 lambda t: chat_bubble(t.role, t.text, "", t.interrupted),
                             ),
+                            rx.cond(
+                                card.hearing != "", chat_bubble("agent", card.hearing, "", False)
+                            ),
                             spacing="2",
                             width="100%",
                             id="softphone-transcript",
