@@ -8,7 +8,7 @@ import reflex as rx
 from callcenter import phones
 from callcenter.calls.outbound import InvalidNumber, normalize_number
 from callcenter.config import get_settings
-from callcenter.ui.components.clip import clipped_link
+from callcenter.ui.components.clip import WRAP_ANYWHERE
 from callcenter.ui.components.common import (
     error_alert,
     page_header,
@@ -280,13 +280,12 @@ def activity_feed() -> rx.Component:
                     LiveState.activity,
                     lambda a: rx.hstack(
                         rx.icon("dot", size=16, color=rx.color("accent", 9)),
-                        clipped_link(
+                        rx.link(  # whole, wrapping if need be: no line is cut
                             a.text,
-                            "/calls/" + a.call_id.to_string(),
+                            href="/calls/" + a.call_id.to_string(),
                             size="2",
-                            max_width="100%",
                             flex="1",
-                            min_width="0",
+                            **WRAP_ANYWHERE,
                         ),
                         rx.text(a.time, size="1", color=rx.color("gray", 10), white_space="nowrap"),
                         width="100%",
