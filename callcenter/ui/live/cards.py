@@ -31,6 +31,7 @@ class LiveCard:
     """One call in progress, as every browser sees it."""
 
     id: int = 0
+    call_sid: str = ""
     number: str = ""
     direction: str = ""
     status: str = ""
@@ -77,6 +78,7 @@ def card_for(session: Session, call: Call, *, speaking: str = "") -> LiveCard:
     turns = transcripts_repo.list_turns(session=session, call_id=call.id)[-MAX_TURNS_PER_CARD:]
     return LiveCard(
         id=call.id,
+        call_sid=call.call_sid or "",
         number=other_party(call),
         direction=call.direction.value,
         status=call.status.value,

@@ -95,12 +95,12 @@ def _own_transcript() -> rx.Component:
             style={"display": "none"},
         ),
         rx.cond(
-            SoftphoneState.call_id > 0,
+            SoftphoneState.call_sid != "",
             rx.vstack(
                 rx.foreach(
                     own,
                     lambda card: rx.cond(
-                        card.id == SoftphoneState.call_id,
+                        card.call_sid == SoftphoneState.call_sid,
                         rx.vstack(
                             rx.foreach(
                                 card.turns,
@@ -115,10 +115,13 @@ def _own_transcript() -> rx.Component:
                         ),
                     ),
                 ),
-                rx.link(
-                    "Open this call (transcript and lead)",
-                    href="/calls/" + SoftphoneState.call_id.to_string(),
-                    size="2",
+                rx.cond(
+                    SoftphoneState.call_id > 0,
+                    rx.link(
+                        "Open this call (transcript and lead)",
+                        href="/calls/" + SoftphoneState.call_id.to_string(),
+                        size="2",
+                    ),
                 ),
                 spacing="3",
                 width="100%",

@@ -16,14 +16,19 @@ def _call_id(call_sid: str) -> int:
         return call.id or 0 if call else 0
 
 
+LOOKUP_TRIES = 25  # the script may learn the call's id before the webhook has stored the call
+LOOKUP_PAUSE = 0.2
+
+
 class SoftphoneState(AuthState):
+    call_sid: rx.Field[str] = rx.field("")
     call_id: rx.Field[int] = rx.field(0)
 
     @rx.event
     async def on_load(self):
         if await self.current_user() is None:
             return self.login_redirect()
-        self.call_id = 0
+        self.call_id, self.call_sid = 0, ""
         live = await self.get_state(LiveState)
         await live._link_to(LIVE_TOKEN)  # the call's transcript streams in like on Live
         return None
@@ -31,5 +36,11 @@ class SoftphoneState(AuthState):
     @rx.event
     async def set_call_sid(self, call_sid: str):
         """Set by the softphone script once the call is connected."""
-        if call_sid and len(call_sid) <= 64:
+        if not call_sid or len(call_sid) > 64:
+            return
+        self.call_sid, self.call_id = call_sid, 0
+        for _ in range(LOOKUP_TRIES):
             self.call_id = await asyncio.to_thread(_call_id, call_sid)
+            if self.call_id:
+                return
+            await asyncio.sleep(LOOKUP_PAUSE)
