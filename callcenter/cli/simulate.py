@@ -25,6 +25,9 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         help=f"who calls: {', '.join(sorted(PERSONAS))}, or 'all' (default: dana)",
     )
     parser.add_argument("--count", type=int, default=1, help="calls to place at once")
+    parser.add_argument(
+        "--concurrency", type=int, default=None, help="calls at a time (default: all at once)"
+    )
     parser.add_argument("--interrupt", action="store_true", help="talk over the agent's greeting")
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds to wait per call")
     parser.set_defaults(handler=run)
@@ -59,7 +62,11 @@ async def _main(args: argparse.Namespace) -> int:
         if settings.auto_migrate:
             await asyncio.to_thread(upgrade_to_head, settings.database_url)
         results = await run_persona_calls(
-            settings, names, interrupt=args.interrupt, timeout=args.timeout
+            settings,
+            names,
+            interrupt=args.interrupt,
+            timeout=args.timeout,
+            concurrency=args.concurrency,
         )
     elif host in LOCAL_HOSTS:
         say_serving_own(settings, "simulate")
@@ -67,7 +74,12 @@ async def _main(args: argparse.Namespace) -> int:
         carrier = core.carrier if isinstance(core.carrier, SimulatorCarrier) else None
         async with core_served_here(settings, core):
             results = await run_persona_calls(
-                settings, names, interrupt=args.interrupt, timeout=args.timeout, carrier=carrier
+                settings,
+                names,
+                interrupt=args.interrupt,
+                timeout=args.timeout,
+                concurrency=args.concurrency,
+                carrier=carrier,
             )
     else:
         print(f"error: nothing answers at {settings.public_base_url}", file=sys.stderr)  # noqa: T201
