@@ -3,7 +3,7 @@
 import pytest
 
 from callcenter import phones
-from callcenter.telephony.outbound import InvalidNumber, normalize_number
+from callcenter.calls.outbound import InvalidNumber, normalize_number
 
 
 def test_stored_numbers_are_shown_in_the_international_format() -> None:

@@ -9,7 +9,6 @@ import reflex as rx
 from callcenter.db.models import EndReason
 from callcenter.live.events import CallEvent
 from callcenter.ui.format import feed_time
-from callcenter.ui.live.board import BOARD_EVENTS, BOARD_TOKEN, BoardRefresher
 from callcenter.ui.live.cards import (
     Activity,
     LiveCard,
@@ -26,7 +25,6 @@ from callcenter.ui.wording import end_reason_text
 log = logging.getLogger(__name__)
 
 SINK_NAME = "dashboard"
-SHARED_TOKENS = (LIVE_TOKEN, BOARD_TOKEN)
 
 
 def _speaker(data: dict[str, Any]) -> str:
@@ -79,15 +77,19 @@ def _activity(event: CallEvent, card: LiveCard | None) -> Activity | None:
 
 class _SharedTokenNoise(logging.Filter):
     """Reflex warns that it cannot send a delta to the client `live-calls` after every change:
-    that token is the shared state's, never a browser's, so the warning says nothing."""
+    that token is a shared state's, never a browser's, so the warning says nothing."""
+
+    def __init__(self, tokens: tuple[str, ...]) -> None:
+        super().__init__()
+        self.tokens = tokens
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        return not any(f"disconnected client {token!r}" in message for token in SHARED_TOKENS)
+        return not any(f"disconnected client {token!r}" in message for token in self.tokens)
 
 
-def quiet_shared_token_warning() -> None:
-    logging.getLogger("reflex.app").addFilter(_SharedTokenNoise())
+def quiet_shared_token_warning(*tokens: str) -> None:
+    logging.getLogger("reflex.app").addFilter(_SharedTokenNoise((LIVE_TOKEN, *tokens)))
 
 
 class LiveSink:
@@ -95,14 +97,11 @@ class LiveSink:
 
     def __init__(self, app: rx.App) -> None:
         self._app = app
-        self.board = BoardRefresher(app)
 
     def _token(self) -> rx.BaseStateToken:
         return rx.BaseStateToken(ident=LIVE_TOKEN, cls=LiveState)
 
     async def __call__(self, event: CallEvent) -> None:
-        if event.kind in BOARD_EVENTS:
-            self.board.touch()  # numbers and lists follow, loaded once for a burst of events
         turn = _turn_from(event) if event.kind == "turn" else None
         if event.kind == "heard":
             async with self._app.modify_state(self._token()) as root:
@@ -136,7 +135,6 @@ class LiveSink:
 
     async def reconcile(self) -> None:
         """Make the shared list match the calls in progress in the database."""
-        self.board.touch()
         cards = await asyncio.to_thread(load_active_cards)
         recent = await asyncio.to_thread(load_recent_activity)
         async with self._app.modify_state(self._token()) as root:

@@ -15,7 +15,7 @@ from callcenter.ui.components.filters import (
     search_form,
 )
 from callcenter.ui.components.pager import pager
-from callcenter.ui.live.board import BoardState
+from callcenter.ui.pages.board import BoardState, link_board
 from callcenter.ui.pages.calls_data import PAGE_SIZE, SORTS, CallFilters, CallRow, load_calls
 from callcenter.ui.state.auth import AuthState
 from callcenter.ui.state.list_page import ANY, ListPageState, ListSpec
@@ -49,6 +49,9 @@ class CallsState(ListPageState, AuthState):
 
     def _spec(self) -> ListSpec:
         return CALLS
+
+    async def _arrive(self) -> None:
+        await link_board(self)  # the unfiltered first page is pushed live from the board
 
 
 _STATUSES = [

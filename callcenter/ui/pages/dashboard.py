@@ -18,8 +18,8 @@ from callcenter.ui.components.common import (
     stat_tile,
     two_thirds,
 )
-from callcenter.ui.live.board import BoardState, DashView, link_board
 from callcenter.ui.live.state import LIVE_TOKEN, LiveState
+from callcenter.ui.pages.board import BoardState, DashView, link_board
 from callcenter.ui.pages.dashboard_data import PERIODS, LeadOption, Tile, load_dashboard
 from callcenter.ui.state.auth import AuthState
 from callcenter.ui.state.dialing import dial

@@ -15,7 +15,7 @@ from callcenter.ui.components.filters import (
     search_form,
 )
 from callcenter.ui.components.pager import pager
-from callcenter.ui.live.board import BoardState
+from callcenter.ui.pages.board import BoardState, link_board
 from callcenter.ui.pages.leads_data import (
     PAGE_SIZE,
     STATUSES,
@@ -46,6 +46,9 @@ class LeadsState(ListPageState, AuthState):
 
     def _spec(self) -> ListSpec:
         return LEADS
+
+    async def _arrive(self) -> None:
+        await link_board(self)  # the unfiltered first page is pushed live from the board
 
     @rx.event
     async def export_csv(self):

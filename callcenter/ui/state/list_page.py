@@ -7,8 +7,7 @@ from typing import Any
 
 import reflex as rx
 
-from callcenter.ui.live.board import is_first_page, link_board
-from callcenter.ui.paging import filtered_url, page_count, showing
+from callcenter.ui.paging import filtered_url, is_first_page, page_count, showing
 
 ANY = "any"  # the select value meaning "no filter"
 
@@ -51,6 +50,9 @@ class ListPageState(rx.State, mixin=True):
     def showing(self) -> str:
         return showing(self.total, self.page, self._spec().page_size, self._spec().noun)
 
+    async def _arrive(self) -> None:
+        """A page's extra step on arrival (e.g. linking to the shared live board)."""
+
     def _filters(self) -> Any:
         kind = self._spec().filters
         return kind(**{f.name: getattr(self, f.name) for f in fields(kind)})
@@ -60,7 +62,7 @@ class ListPageState(rx.State, mixin=True):
         if await self.current_user() is None:
             yield self.login_redirect()
             return
-        await link_board(self)
+        await self._arrive()
         params = dict(self.router.url.query_parameters)
         for key, value in asdict(self._spec().filters.from_query(params)).items():
             setattr(self, key, value)

@@ -3,11 +3,12 @@ one shared state that the live sink refreshes after every call event (no polling
 
 import asyncio
 import logging
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 import reflex as rx
 
+from callcenter.live.events import CallEvent
 from callcenter.ui.pages.calls_data import CallFilters, CallRow, load_calls
 from callcenter.ui.pages.dashboard_data import PERIODS, Tile, load_dashboard
 from callcenter.ui.pages.leads_data import LeadFilters, LeadRow, load_leads
@@ -53,15 +54,23 @@ def load_board() -> Board:
     return Board(views=views, calls=load_calls(CallFilters()).rows, leads=leads)
 
 
-def is_first_page(filters: Any) -> bool:
-    """True when a list shows its unfiltered first page: the rows the board keeps live."""
-    return all(getattr(filters, f.name) == f.default for f in fields(filters))
-
-
 async def link_board(state: rx.State) -> None:
     """Link the browser behind `state` to the shared board (call in a page's on_load)."""
     board = await state.get_state(BoardState)
     await board._link_to(BOARD_TOKEN)
+
+
+class BoardSink:
+    """A hub sink: call events refresh the board (numbers and lists follow every call)."""
+
+    NAME = "board"
+
+    def __init__(self, app: rx.App) -> None:
+        self.refresher = BoardRefresher(app)
+
+    async def __call__(self, event: CallEvent) -> None:
+        if event.kind in BOARD_EVENTS:
+            self.refresher.touch()
 
 
 class BoardRefresher:
