@@ -8,14 +8,16 @@ from typing import Any
 
 import reflex as rx
 
+from callcenter.db.session import session_scope
 from callcenter.live.events import CallEvent
 from callcenter.ui.pages.calls_data import CallFilters, CallRow, load_calls
-from callcenter.ui.pages.dashboard_data import PERIODS, Tile, load_dashboard
+from callcenter.ui.pages.dashboard_data import PERIODS, Tile, load_stats
 from callcenter.ui.pages.leads_data import LeadFilters, LeadRow, load_leads
 
 log = logging.getLogger(__name__)
 
 BOARD_TOKEN = "live-board"  # the shared token (Reflex forbids underscores in it)
+SETTLE_SECONDS = 0.3
 BOARD_EVENTS = frozenset({"call_started", "call_updated", "call_ended", "lead_updated"})
 
 
@@ -47,9 +49,10 @@ class Board:
 def load_board() -> Board:
     """Every period's dashboard and the unfiltered first page of calls and of leads."""
     views = {}
-    for period in PERIODS:
-        data = load_dashboard(period)
-        views[period] = DashView(data.tiles, data.per_day, data.outcomes, data.funnel)
+    with session_scope() as session:
+        for period in PERIODS:
+            data = load_stats(session, period)
+            views[period] = DashView(data.tiles, data.per_day, data.outcomes, data.funnel)
     leads, _total = load_leads(LeadFilters())
     return Board(views=views, calls=load_calls(CallFilters()).rows, leads=leads)
 
@@ -95,6 +98,9 @@ class BoardRefresher:
 
     async def _run(self) -> None:
         while True:
+            # A call's events come in bursts (started, ringing, answered): one load after the
+            # burst, off the moment the agent starts speaking and its words are pushed.
+            await asyncio.sleep(SETTLE_SECONDS)
             self._again = False
             try:
                 board = await asyncio.to_thread(load_board)
