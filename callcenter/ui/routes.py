@@ -20,7 +20,6 @@ from callcenter.ui.pages.login import LoginState, login_page
 from callcenter.ui.pages.softphone_state import SoftphoneState
 from callcenter.ui.pages.users import UsersState, users_page
 from callcenter.ui.pages.webhooks import WebhooksState, webhooks_page
-from callcenter.ui.state.auth import AuthState
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """leads.status_changed_at: when the lead's status last changed (the "since" on its page)
 
-Revision ID: 0002_lead_status_changed_at
-Revises: 0001
+Revision ID: 0003_lead_status_changed_at
+Revises: 0002_after_call
 """
 
 from collections.abc import Sequence
@@ -11,8 +11,8 @@ from alembic import op
 
 import callcenter.db.types
 
-revision: str = "0002_lead_status_changed_at"
-down_revision: str | None = "0001"
+revision: str = "0003_lead_status_changed_at"
+down_revision: str | None = "0002_after_call"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
