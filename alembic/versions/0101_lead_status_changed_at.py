@@ -1,7 +1,7 @@
 """leads.status_changed_at: when the lead's status last changed (the "since" on its page)
 
 Revision ID: 0101_lead_status_changed_at
-Revises: 0100_call_usage
+Revises: 0002_campaigns
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import callcenter.db.types
 
 revision: str = "0101_lead_status_changed_at"
-down_revision: str | None = "0100_call_usage"
+down_revision: str | None = "0002_campaigns"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
