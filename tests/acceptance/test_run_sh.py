@@ -15,6 +15,22 @@ from tests.support.servers import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 START_SECONDS = 480.0
+# What reaching the package registries may need (proxies, extra CA certificates), and no more.
+PASSED_THROUGH = (
+    "PATH",
+    "HOME",
+    "LANG",
+    "TMPDIR",
+    "NODE_EXTRA_CA_CERTS",
+    "SSL_CERT_FILE",
+    "REQUESTS_CA_BUNDLE",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "NO_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "no_proxy",
+)
 
 
 def _git(cwd: Path, *args: str) -> str:
@@ -32,7 +48,7 @@ def clone(tmp_path: Path) -> Path:
 
 def _env(port: int) -> dict[str, str]:
     """Nothing of the test run's configuration; this interpreter's virtualenv as it is."""
-    env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG", "TMPDIR") if key in os.environ}
+    env = {key: os.environ[key] for key in PASSED_THROUGH if key in os.environ}
     env.update(PORT=str(port), VENV=sys.prefix, SKIP_INSTALL="1", PYTHON=sys.executable)
     return env
 
