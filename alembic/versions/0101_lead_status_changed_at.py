@@ -1,7 +1,7 @@
 """leads.status_changed_at: when the lead's status last changed (the "since" on its page)
 
 Revision ID: 0101_lead_status_changed_at
-Revises: 0002_campaigns
+Revises: 0002_row_level_security
 """
 
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import callcenter.db.types
 
 revision: str = "0101_lead_status_changed_at"
-down_revision: str | None = "0002_campaigns"
+down_revision: str | None = "0002_row_level_security"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
