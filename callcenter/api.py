@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from callcenter.accounts import service as accounts
+from callcenter.banner import print_start_banner
 from callcenter.calls.after_call import AfterCall
 from callcenter.calls.carrier import Carrier
 from callcenter.calls.completed import AnnounceCompleted
@@ -137,10 +138,7 @@ def prepare_database(settings: Settings) -> None:
         token = accounts.ensure_api_token(session=session, settings=settings)
     register_secret(password)  # generated secrets are shown once, never logged
     register_secret(token)
-    if password:
-        accounts.announce_once(f"Dashboard login {settings.admin_email} password", password)
-    if token:
-        accounts.announce_once("API token (Authorization: Bearer …)", token)
+    print_start_banner(settings, password=password, token=token)
 
 
 def _jobs(core: Core) -> dict[str, Job]:
@@ -175,7 +173,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         grace=settings.shutdown_grace_seconds,
         goodbye_grace=settings.shutdown_goodbye_seconds,
     )
-    log.info("core ready: %s", settings.service_modes())
+    modes = settings.service_modes()
+    log.info("core ready: %s", ", ".join(f"{k.lower()} {v}" for k, v in modes.items()))
     try:
         yield
     finally:
@@ -187,6 +186,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         await core.connector.prepared.aclose()  # voice sessions whose stream never came
         await core.life.aclose()  # after-call work in flight finishes (bounded)
         await core.hub.close()
+        log.info("stopped")
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:

@@ -11,6 +11,7 @@ from callcenter.config import get_settings
 from callcenter.ui import runtime
 from callcenter.ui.live import campaign_board
 from callcenter.ui.live.sink import SINK_NAME, LiveSink, quiet_shared_token_warning
+from callcenter.ui.pages.board import BOARD_TOKEN, BoardSink
 from callcenter.ui.routes import register_pages
 
 # The core (webhooks, media stream, REST, workers); Reflex serves it on the same port.
@@ -37,14 +38,17 @@ async def core_lifespan() -> AsyncIterator[None]:
 async def live_sink() -> AsyncIterator[None]:
     """Feed every CallEvent of this process into the shared live state."""
     hub = runtime.hub()
-    quiet_shared_token_warning()
-    sink = LiveSink(app)
+    quiet_shared_token_warning(BOARD_TOKEN)
+    sink, board = LiveSink(app), BoardSink(app)
     hub.add_sink(SINK_NAME, sink)
+    hub.add_sink(BoardSink.NAME, board)  # Dashboard numbers, Calls and Leads follow calls
     try:
+        board.refresher.touch()
         await sink.reconcile()
         yield
     finally:
         hub.remove_sink(SINK_NAME)
+        hub.remove_sink(BoardSink.NAME)
 
 
 @contextlib.asynccontextmanager

@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     resend_api_url: str | None = None
     email_from: str = "Callcenter <calls@callcenter.local>"
     team_notify_emails: CommaList = Field(default_factory=list)
+    # A lead who calls again within this many days gets no second "thanks for calling" email.
+    followup_cooldown_days: int = Field(default=7, ge=0)
     outbox_dir: Path = Path("var/outbox")
 
     api_token: str | None = None

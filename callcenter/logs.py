@@ -19,6 +19,7 @@ from callcenter.config import Settings
 REDACTED = "[REDACTED]"
 CALL_FIELDS = ("call_sid", "stream_sid", "call_id")
 _MIN_SECRET_LEN = 6
+QUIET_LIBRARIES = ("alembic", "httpx", "pocketsphinx")
 
 _call_context: ContextVar[dict[str, Any] | None] = ContextVar("callcenter_call", default=None)
 _secrets: set[str] = set()
@@ -228,3 +229,7 @@ def configure_logging(settings: Settings) -> None:
     handler._callcenter = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(settings.log_level.upper())
+    if root.level > logging.DEBUG:
+        # Library chatter a user cannot act on: each migration step, each client request.
+        for name in QUIET_LIBRARIES:
+            logging.getLogger(name).setLevel(logging.WARNING)

@@ -24,6 +24,60 @@
     if (el) el.textContent = text;
   }
 
+  // The call's clock, the microphone's level, and the call's id for the page's transcript.
+  function showTimer(text) {
+    const el = document.getElementById("softphone-timer");
+    if (el) el.textContent = text;
+  }
+
+  function startTimer() {
+    const started = Date.now();
+    stopTimer();
+    showTimer("0:00");
+    phone.timer = setInterval(() => {
+      const seconds = Math.floor((Date.now() - started) / 1000);
+      showTimer(Math.floor(seconds / 60) + ":" + String(seconds % 60).padStart(2, "0"));
+    }, 1000);
+  }
+
+  function stopTimer() {
+    if (phone.timer) clearInterval(phone.timer);
+    phone.timer = null;
+  }
+
+  function showLevel(level) {
+    const bar = document.getElementById("softphone-level-bar");
+    const meter = document.getElementById("softphone-level");
+    const percent = Math.round(Math.min(1, level) * 100);
+    if (bar) bar.style.width = percent + "%";
+    if (meter) meter.setAttribute("aria-valuenow", String(percent));
+  }
+
+  function watchLevel(source) {
+    const analyser = phone.ctx.createAnalyser();
+    analyser.fftSize = 512;
+    source.connect(analyser);
+    const samples = new Float32Array(analyser.fftSize);
+    const tick = () => {
+      if (!phone.ctx) return showLevel(0);
+      analyser.getFloatTimeDomainData(samples);
+      let sum = 0;
+      for (let i = 0; i < samples.length; i++) sum += samples[i] * samples[i];
+      showLevel(Math.sqrt(sum / samples.length) * 4); // speech sits around 0.05–0.25 RMS
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  }
+
+  // Tell the page which call this is (a React-controlled field, so set it the React way).
+  function announceCall(callSid) {
+    const field = document.getElementById("softphone-call-sid");
+    if (!field) return;
+    const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set;
+    setter.call(field, callSid);
+    field.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+
   function showBanner(text) {
     const banner = document.getElementById("softphone-incoming");
     const label = document.getElementById("softphone-incoming-text");
@@ -33,7 +87,7 @@
 
   const phone = {
     ws: null, ctx: null, stream: null, node: null, callSid: "", framesIn: 0, framesOut: 0,
-    standby: null, ringing: null, number: "",
+    standby: null, ringing: null, number: "", timer: null,
   };
   window.callcenterSoftphone = phone;
 
@@ -57,12 +111,14 @@
     phone.node = new AudioWorkletNode(phone.ctx, "ulaw-processor", { outputChannelCount: [1] });
     source.connect(phone.node);
     phone.node.connect(phone.ctx.destination);
+    watchLevel(source);
   }
 
   async function stopAudio() {
     if (phone.stream) phone.stream.getTracks().forEach((t) => t.stop());
     if (phone.ctx) await phone.ctx.close();
     phone.ctx = phone.stream = phone.node = null;
+    showLevel(0);
   }
 
   // The socket carries a call from here on: microphone out, agent audio in.
@@ -77,8 +133,10 @@
       const msg = JSON.parse(event.data);
       if (msg.event === "start") {
         phone.callSid = msg.start.callSid;
-        setStatus("Connected — speak after the agent's greeting. Call " + phone.callSid);
+        setStatus("Connected — speak after the agent's greeting.");
         document.body.dataset.callSid = phone.callSid;
+        startTimer();
+        announceCall(phone.callSid);
       } else if (msg.event === "media") {
         phone.framesIn++;
         phone.node.port.postMessage({ type: "play", audio: b64decode(msg.media.payload) });
@@ -86,10 +144,12 @@
         phone.node.port.postMessage({ type: "clear" });
       } else if (msg.event === "stop") {
         setStatus("Call ended.");
+        stopTimer();
       }
     };
     ws.onclose = () => {
       setStatus(phone.callSid ? "Call ended." : "Could not connect (are you signed in?).");
+      stopTimer();
       hangUp();
     };
   }

@@ -4,7 +4,6 @@ import hashlib
 import hmac
 import logging
 import secrets
-import sys
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -149,9 +148,3 @@ def api_token_valid(*, session: Session, settings: Settings, presented: str) -> 
         return any(matches)
     stored = app_settings.get_value(session=session, key=API_TOKEN_KEY)
     return stored is not None and hmac.compare_digest(_sha256(presented), stored)
-
-
-def announce_once(label: str, secret: str) -> None:
-    """Show a generated secret on the terminal exactly once (never through logging)."""
-    sys.stderr.write(f"\n  {label}: {secret}\n  (shown once; store it now)\n\n")
-    sys.stderr.flush()

@@ -93,7 +93,16 @@ def install_sigterm_drain(
         if is_draining():
             _pass_on(frame)
             return
-        log.info("shutting down: letting live calls finish first")
+        live = len(live_calls)
+        if live:
+            log.warning(
+                "stopping: letting %d live call(s) finish first (up to %.0f s); "
+                "send the signal again to end them now",
+                live,
+                grace,
+            )
+        else:
+            log.info("stopping: no live calls")
         _draining.set()
 
         def _start() -> None:

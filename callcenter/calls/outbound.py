@@ -16,6 +16,7 @@ from callcenter.config import Settings
 from callcenter.db.models import Call, CallDirection, CallStatus, EndReason
 from callcenter.db.repo import calls as calls_repo
 from callcenter.db.session import session_scope
+from callcenter.phones import parse_problem
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ def normalize_number(raw: str, *, default_region: str) -> str:
     try:
         parsed = phonenumbers.parse(text, default_region)
     except NumberParseException as exc:
-        raise InvalidNumber(f"{text!r} is not a phone number: {exc.args[0]}") from None
+        raise InvalidNumber(f"{text!r} is not a phone number ({parse_problem(exc)})") from None
     reason = phonenumbers.is_possible_number_with_reason(parsed)
     if reason in _POSSIBLE_REASONS:
         raise InvalidNumber(f"{text!r} {_POSSIBLE_REASONS[reason]}")

@@ -15,6 +15,7 @@ from callcenter.api import Core, build_core, create_api
 from callcenter.calls.guardrails import GuardrailRefusal
 from callcenter.calls.outbound import InvalidNumber
 from callcenter.calls.records import load_call
+from callcenter.cli.running_app import find_running_app, say_serving_own, using_app
 from callcenter.config import Settings, get_settings
 from callcenter.db.migrate import upgrade_to_head
 from callcenter.db.models import Call
@@ -149,6 +150,9 @@ def _summary(call: Call) -> str:
 
 async def _main(args: argparse.Namespace) -> int:
     settings = get_settings()
+    found = await asyncio.to_thread(find_running_app, settings)
+    if found is not None:
+        settings = using_app(settings, found, "call")
     core = build_core(settings)
     _configure_simulated_callee(args, core)
     simulated = not settings.twilio_enabled
@@ -162,6 +166,7 @@ async def _main(args: argparse.Namespace) -> int:
         return 1
     try:
         if serve_here:
+            say_serving_own(settings, "call")
             async with core_served_here(settings, core):
                 code, call = await _place(args, core)
                 if call is not None:

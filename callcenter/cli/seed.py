@@ -212,6 +212,7 @@ def _lead_for(
             status=rng.choice(list(LeadStatus)),
             created_at=at,
             updated_at=at,
+            status_changed_at=at,
         )
         session.add(lead)
         session.flush()

@@ -7,6 +7,7 @@ import sys
 
 from callcenter.api import build_core
 from callcenter.cli.call import LOCAL_HOSTS, base_host_port, core_served_here, listening
+from callcenter.cli.running_app import find_running_app, say_serving_own, using_app
 from callcenter.config import get_settings
 from callcenter.db.migrate import upgrade_to_head
 from callcenter.sim.carrier import SimulatorCarrier
@@ -24,6 +25,9 @@ def register(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         help=f"who calls: {', '.join(sorted(PERSONAS))}, or 'all' (default: dana)",
     )
     parser.add_argument("--count", type=int, default=1, help="calls to place at once")
+    parser.add_argument(
+        "--concurrency", type=int, default=None, help="calls at a time (default: all at once)"
+    )
     parser.add_argument("--interrupt", action="store_true", help="talk over the agent's greeting")
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds to wait per call")
     parser.set_defaults(handler=run)
@@ -50,19 +54,32 @@ async def _main(args: argparse.Namespace) -> int:
         print("error: simulate needs the simulated carrier (CARRIER=simulator)", file=sys.stderr)  # noqa: T201
         return 2
     names = _names(args.persona, args.count)
+    found = await asyncio.to_thread(find_running_app, settings)
+    if found is not None:
+        settings = using_app(settings, found, "simulate")
     host, port = base_host_port(settings)
     if listening(host, port):
         if settings.auto_migrate:
             await asyncio.to_thread(upgrade_to_head, settings.database_url)
         results = await run_persona_calls(
-            settings, names, interrupt=args.interrupt, timeout=args.timeout
+            settings,
+            names,
+            interrupt=args.interrupt,
+            timeout=args.timeout,
+            concurrency=args.concurrency,
         )
     elif host in LOCAL_HOSTS:
+        say_serving_own(settings, "simulate")
         core = build_core(settings)
         carrier = core.carrier if isinstance(core.carrier, SimulatorCarrier) else None
         async with core_served_here(settings, core):
             results = await run_persona_calls(
-                settings, names, interrupt=args.interrupt, timeout=args.timeout, carrier=carrier
+                settings,
+                names,
+                interrupt=args.interrupt,
+                timeout=args.timeout,
+                concurrency=args.concurrency,
+                carrier=carrier,
             )
     else:
         print(f"error: nothing answers at {settings.public_base_url}", file=sys.stderr)  # noqa: T201

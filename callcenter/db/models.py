@@ -99,6 +99,7 @@ class Lead(SQLModel, table=True):
     source_call_id: int | None = Field(default=None)
     created_at: datetime = _ts(index=True)
     updated_at: datetime = _ts()
+    status_changed_at: datetime = _ts()
 
 
 class Call(SQLModel, table=True):

@@ -17,6 +17,7 @@ from callcenter.db.types import utcnow
 from callcenter.leads.extraction import build_extractor
 from callcenter.leads.extractor import Turn
 from callcenter.leads.normalize import LeadFields
+from callcenter.leads.returning import followed_up_within, is_returning
 from callcenter.leads.review import CallReview
 from callcenter.leads.review_openai import build_reviewer
 from callcenter.leads.review_step import apply_review, facts_of, merged
@@ -185,7 +186,10 @@ def _queue_emails(
     session: Session, settings: Settings, call: Call, lead: Lead, turns: list[Turn]
 ) -> int:
     queued = 0
-    if lead.email:
+    returning = is_returning(session=session, lead=lead, call=call)
+    cooldown = settings.followup_cooldown_days
+    thanked = followed_up_within(session=session, lead=lead, days=cooldown)
+    if lead.email and not thanked:
         row = enqueue_email(
             session=session,
             dedupe_key=f"call:{call.id}:followup",
@@ -198,7 +202,7 @@ def _queue_emails(
         queued += row is not None
     discussion = Discussion(caller_lines=[t.text for t in turns if t.role == "caller"])
     notification = render_team_notification(
-        settings=settings, lead=lead, call=call, discussion=discussion
+        settings=settings, lead=lead, call=call, discussion=discussion, returning=returning
     )
     for address in team_recipients(settings):
         row = enqueue_email(

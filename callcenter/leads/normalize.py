@@ -6,6 +6,8 @@ from dataclasses import dataclass, fields, replace
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
+from callcenter.leads.kinds import wrong_kind
+
 LEAD_FIELDS = ("name", "email", "phone", "business_type", "need")
 
 TITLES = {
@@ -93,7 +95,9 @@ def normalize_email(raw: str) -> str:
     try:
         checked = validate_email(text, check_deliverability=False)
     except EmailNotValidError as exc:
-        raise FieldError("email", f"{raw!r} is not a valid email address ({exc})") from None
+        raise FieldError(
+            "email", f"{raw!r} is not a valid email address ({str(exc).rstrip('.')})"
+        ) from None
     return checked.normalized.lower()
 
 
@@ -162,8 +166,14 @@ def normalize_fields(values: dict[str, object], *, region: str) -> LeadFields:
     return LeadFields(**out)
 
 
+_KIND_NOUNS = {"name": "a name", "business_type": "a business", "need": "a need"}
+
+
 def normalize_field(key: str, value: str, *, region: str) -> str:
-    """Normalise one field by name."""
+    """Normalise one field by name; FieldError when it holds another kind of value."""
+    kind = wrong_kind(key, value)
+    if kind is not None:
+        raise FieldError(key, f"is {kind}, not {_KIND_NOUNS.get(key, key)}")
     if key == "phone":
         return normalize_phone(value, region=region)
     if key == "email":

@@ -8,6 +8,7 @@ from callcenter.config import get_settings
 from callcenter.db.models import Call, CallDirection, Lead, LeadNote, LeadStatus
 from callcenter.db.repo import leads as leads_repo
 from callcenter.db.types import utcnow
+from callcenter.leads.limits import NOTE_LIMIT, check_length
 from callcenter.leads.normalize import (
     LEAD_FIELDS,
     FieldError,
@@ -20,7 +21,7 @@ from callcenter.leads.views import announce_lead
 log = logging.getLogger(__name__)
 
 EDITABLE = (*LEAD_FIELDS, "status")
-MAX_NOTE_CHARS = 5000
+MAX_NOTE_CHARS = NOTE_LIMIT
 
 
 class LeadNotFound(LookupError):
@@ -151,6 +152,7 @@ def update_lead(*, session: Session, lead_id: int, changes: dict[str, object], a
         elif not isinstance(value, str):
             raise FieldError(key, "must be a string")
         else:
+            check_length(key, value)
             updates[key] = normalize_field(key, value, region=region)
     old_status = lead.status
     for key, value in updates.items():
@@ -158,6 +160,7 @@ def update_lead(*, session: Session, lead_id: int, changes: dict[str, object], a
     lead.updated_at = utcnow()
     if "status" in updates and updates["status"] != old_status:
         new_status = LeadStatus(str(updates["status"]))
+        lead.status_changed_at = lead.updated_at
         text = f"Status changed from {old_status.value} to {new_status.value}"
         _note(session, lead, author, text)
     session.flush()

@@ -11,6 +11,7 @@ EventKind = Literal[
     "call_updated",  # status, answered_by, lead link or other metadata changed
     "turn",  # a transcript turn was committed
     "speaking",  # who is speaking now changed ("caller", "agent" or None)
+    "heard",  # the agent's words the caller has heard so far (before the turn is written)
     "lead_updated",  # the call's lead gained or changed fields
     "call_ended",  # the call reached a final status
 ]

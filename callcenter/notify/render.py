@@ -6,6 +6,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from callcenter import phones
 from callcenter.config import Settings
 from callcenter.db.models import Call, Lead
 
@@ -60,7 +61,8 @@ def render_followup(*, settings: Settings, lead: Lead) -> Rendered:
     """The email to the lead: thanks, what was discussed, and the next step."""
     first_name = lead.name.split()[0] if lead.name else None
     next_step = (
-        f"Someone from our team will call you at {lead.phone} within one business day"
+        f"Someone from our team will call you at {phones.display(lead.phone)} "
+        "within one business day"
         if lead.phone
         else "Someone from our team will get in touch within one business day"
     )
@@ -81,17 +83,23 @@ def lead_url(settings: Settings, lead_id: int) -> str:
 
 
 def render_team_notification(
-    *, settings: Settings, lead: Lead, call: Call, discussion: Discussion
+    *,
+    settings: Settings,
+    lead: Lead,
+    call: Call,
+    discussion: Discussion,
+    returning: bool = False,
 ) -> Rendered:
     """The email to the team: who called, what they need, and a link to the lead."""
     assert lead.id is not None
-    who = lead.name or lead.phone or lead.email or f"lead #{lead.id}"
+    who = lead.name or phones.display(lead.phone) or lead.email or f"lead #{lead.id}"
     business = f" ({lead.business_type})" if lead.business_type else ""
-    headline = f"New lead from an {call.direction.value} call: {who}{business}"
+    kind = "Returning lead" if returning else "New lead"
+    headline = f"{kind} from an {call.direction.value} call: {who}{business}"
     details = [
         ("Name", lead.name),
         ("Email", lead.email),
-        ("Phone", lead.phone),
+        ("Phone", phones.display(lead.phone) or None),
         ("Business", lead.business_type),
         ("Need", lead.need),
         ("Call", f"#{call.id}, {call.duration_seconds or 0} s, {call.status.value}"),
@@ -102,7 +110,7 @@ def render_team_notification(
     ]
     return _render(
         "team_notification",
-        f"[{settings.company_name}] New lead: {who}{business}",
+        f"[{settings.company_name}] {kind}: {who}{business}",
         company=settings.company_name,
         headline=headline,
         details=details,

@@ -9,6 +9,7 @@ from pathlib import Path
 from pocketsphinx import Decoder
 from pocketsphinx.lm import ArpaBoLM
 
+from callcenter.voice.providers.local import c_logs
 from callcenter.voice.providers.local.audio import ulaw_to_pcm, upsample_8k_to_16k
 from callcenter.voice.providers.local.dialog import QUESTIONS
 
@@ -47,7 +48,13 @@ class AgentEar:
     """Recognises the last seconds of an agent turn and names the cue in it (or "")."""
 
     def __init__(self) -> None:
-        self._decoder = Decoder(bestpath=False, samprate=16000, loglevel="ERROR", lm=_lm_path())
+        self._decoder = Decoder(
+            bestpath=False,
+            samprate=16000,
+            loglevel="ERROR",
+            logfn=c_logs.log_file(),
+            lm=_lm_path(),
+        )
         self._lock = threading.Lock()
 
     def hear(self, ulaw: bytes) -> tuple[str, str]:

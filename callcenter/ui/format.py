@@ -2,18 +2,12 @@
 
 from datetime import UTC, datetime
 
-import phonenumbers
+from callcenter import phones
 
 
 def phone_display(number: str | None) -> str:
-    """`+15551234567` → `+1 555-123-4567`; anything unparseable is shown as given."""
-    if not number:
-        return "unknown"
-    try:
-        parsed = phonenumbers.parse(number, None)
-    except phonenumbers.NumberParseException:
-        return number
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    """`+15551234567` → `+1 555-123-4567` (the one display format); "unknown" when absent."""
+    return phones.display(number, missing="unknown")
 
 
 def duration(seconds: int | float | None) -> str:
@@ -44,3 +38,16 @@ def id_from_path(path: str) -> int:
     """The numeric id at the end of a path like `/calls/12/` (0 when there is none)."""
     last = path.rstrip("/").rsplit("/", 1)[-1]
     return int(last) if last.isdigit() else 0
+
+
+def field_message(exc: ValueError, labels: dict[str, str]) -> str:
+    """A refused field edit as one sentence: `Name is 330 characters long; at most 200 fit.`"""
+    field = getattr(exc, "field", None)
+    reason = str(getattr(exc, "reason", exc)).strip().rstrip(".")
+    if field is None:
+        text = reason
+    elif reason.startswith("'"):
+        text = reason  # it quotes the value already: "'12ab' is not a phone number"
+    else:
+        text = f"{labels.get(field, field)} {reason}"
+    return text[:1].upper() + text[1:] + "."

@@ -98,24 +98,46 @@ def sidebar(items: list[NavItem]) -> rx.Component:
 
 
 def mobile_nav(items: list[NavItem]) -> rx.Component:
-    """The same links as a horizontal strip on narrow screens."""
-    return rx.box(
-        rx.hstack(
-            *[
-                _for_role(
-                    i,
-                    rx.link(i.label, href=i.route, size="2", weight="medium", white_space="nowrap"),
-                )
-                for i in items
-            ],
-            spacing="4",
-            overflow_x="auto",
-            padding_x="1rem",
-            padding_y="0.5rem",
+    """Under 768 px: the brand and a "Menu" button that opens the same links as a list."""
+    return rx.hstack(
+        _brand(),
+        rx.spacer(),
+        rx.menu.root(
+            rx.menu.trigger(
+                rx.button(
+                    rx.icon("menu", size=18),
+                    "Menu",
+                    variant="soft",
+                    size="2",
+                    aria_label="Open navigation",
+                ),
+            ),
+            rx.menu.content(
+                *[
+                    _for_role(
+                        i,
+                        rx.menu.item(
+                            rx.link(
+                                rx.hstack(rx.icon(i.icon, size=16), rx.text(i.label), spacing="2"),
+                                href=i.route,
+                                underline="none",
+                                width="100%",
+                            ),
+                        ),
+                    )
+                    for i in items
+                ],
+                align="end",
+                min_width="12rem",
+            ),
         ),
-        display=["block", "block", "none"],
-        border_bottom=RULE,
+        display=["flex", "flex", "none"],
+        align="center",
         width="100%",
+        padding_x="1rem",
+        padding_y="0.5rem",
+        border_bottom=RULE,
+        class_name="cc-mobile-nav",
     )
 
 
@@ -167,8 +189,8 @@ def frame(content: rx.Component, *, items: list[NavItem]) -> rx.Component:
     return rx.hstack(
         sidebar(items),
         rx.box(
-            header(),
             mobile_nav(items),
+            header(),
             signature_warning(),
             rx.box(content, padding=["1rem", "1.5rem", "2rem"], max_width="90rem"),
             flex="1",

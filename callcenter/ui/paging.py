@@ -81,3 +81,8 @@ def showing(total: int, page: int, size: int, noun: str) -> str:
         return f"No {noun}"
     first = (page - 1) * size + 1
     return f"{first}–{min(total, first + size - 1)} of {total}"
+
+
+def is_first_page(filters: Any) -> bool:
+    """True when a list shows its unfiltered first page: the rows the live board keeps."""
+    return all(getattr(filters, f.name) == f.default for f in dataclasses.fields(filters))

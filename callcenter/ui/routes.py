@@ -17,9 +17,9 @@ from callcenter.ui.pages.lead_detail import LeadDetailState, lead_detail_page
 from callcenter.ui.pages.leads import LeadsState, leads_page
 from callcenter.ui.pages.live import LivePageState, live_page
 from callcenter.ui.pages.login import LoginState, login_page
+from callcenter.ui.pages.softphone_state import SoftphoneState
 from callcenter.ui.pages.users import UsersState, users_page
 from callcenter.ui.pages.webhooks import WebhooksState, webhooks_page
-from callcenter.ui.state.auth import AuthState
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ def register_pages(app: rx.App) -> None:
             framed(softphone),
             route="/softphone",
             title="Call the agent · Callcenter",
-            on_load=AuthState.require_login,
+            on_load=SoftphoneState.on_load,
         )
     app.add_page(
         login_page, route="/login", title="Sign in · Callcenter", on_load=LoginState.on_load

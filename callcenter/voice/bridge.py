@@ -213,6 +213,7 @@ class CallBridge(BridgeEndings):
         if self.recorder is not None:
             self.recorder.played(name)
         if item is not None:
+            self.turns.heard(item.item_id)
             self.turns.maybe_finish(item.item_id)
         self._update_played_out()
 

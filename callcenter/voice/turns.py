@@ -1,11 +1,13 @@
 """Transcript turns of one call: caller turns as transcribed, agent turns as actually heard."""
 
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from callcenter.db.types import utcnow
 from callcenter.live.events import CallEvent
 from callcenter.live.hub import LiveHub
+from callcenter.voice.heard import HeardWords
 from callcenter.voice.playback import Playback, cut_at_word
 from callcenter.voice.transcript_writer import TranscriptWriter, Turn
 
@@ -38,6 +40,7 @@ class TurnTracker:
     caller_started: dict[str, datetime] = field(default_factory=dict)
     done_responses: set[str] = field(default_factory=set)
     speaking: str | None = None
+    heard_words: HeardWords = field(default_factory=HeardWords)
 
     def agent_turn(self, item_id: str, response_id: str = "") -> AgentTurn:
         turn = self.agent.get(item_id)
@@ -81,7 +84,25 @@ class TurnTracker:
                 return
         self._write_agent(turn)
 
+    def heard(self, item_id: str) -> None:
+        """More of the item's audio was played: publish the words heard so far (Live shows
+        them as they are spoken, before the whole turn is written)."""
+        turn = self.agent.get(item_id)
+        audio = self.playback.items.get(item_id)
+        if turn is None or audio is None or turn.written or turn.interrupted:
+            return
+        words = self.heard_words.update(item_id, turn.text, audio.played, audio.sent)
+        if words is not None:
+            data = {
+                "item_id": item_id,
+                "text": words,
+                "started_at": turn.started_at.isoformat(),
+                "heard_ms": time.time() * 1000,  # when the mark came back: heard by now
+            }
+            self.hub.publish(CallEvent(kind="heard", call_id=self.call_id, data=data))
+
     def _write_agent(self, turn: AgentTurn) -> None:
+        self.heard_words.forget(turn.item_id)
         turn.written = True
         text = cut_at_word(turn.text, turn.fraction) if turn.interrupted else turn.text
         self.write("agent", turn.item_id, text, turn.started_at, interrupted=turn.interrupted)

@@ -97,10 +97,10 @@ def test_the_core_migrates_at_start_up_and_prints_a_generated_api_token(tmp_path
         del core.env["API_TOKEN"], core.env["ADMIN_PASSWORD"]
         core.start()
         assert "alembic_version" in _tables(tmp_path / "callcenter.db")
-        printed = re.search(r"API token.*: (\S+)$", core.log(), re.MULTILINE)
+        printed = re.search(r"API token +(\S+)$", core.log(), re.MULTILINE)
         assert printed, core.log()
         token = printed.group(1)
-        assert re.search(rf"{ADMIN_EMAIL} password: \S+", core.log())
+        assert re.search(rf"Sign in +{ADMIN_EMAIL} / \S+", core.log())
         ok = httpx.get(core.base_url + "/api/calls", headers={"Authorization": f"Bearer {token}"})
         assert ok.status_code == 200
         assert core.log().count(token) == 1  # shown once, never logged

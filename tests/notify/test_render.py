@@ -23,7 +23,7 @@ def test_followup_thanks_the_lead_says_what_was_discussed_and_the_next_step() ->
         assert "Acme Growth" in body
         assert "booking system" in body
         assert "plumbing" in body
-        assert "+15550001111" in body  # the next step: we call them back
+        assert "+1 555-000-1111" in body  # the next step, in the one display format
     assert email.text.startswith("Hi Dana,")
 
 

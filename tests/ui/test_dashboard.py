@@ -73,10 +73,12 @@ def test_every_page_renders_without_console_errors(manager: Tab, screenshots: Pa
     manager.wait_for_path(r"/leads/\d+")
     expect(page.get_by_role("heading", name="Notes")).to_be_visible()
     page.screenshot(path=screenshots / "lead-detail.png", full_page=True)
-    # A phone-width screen: the sidebar folds into a strip of links above the page.
+    # A phone-width screen: the sidebar folds into a Menu button above the page.
     page.set_viewport_size({"width": 390, "height": 844})
     manager.goto("/")
-    expect(page.get_by_role("link", name="Live", exact=True)).to_be_visible()
+    page.get_by_role("button", name="Open navigation").click()
+    expect(page.get_by_role("menu").get_by_role("link", name="Live", exact=True)).to_be_visible()
+    page.keyboard.press("Escape")
     expect(page.get_by_label("Phone number")).to_be_visible()
     page.screenshot(path=screenshots / "dashboard-phone.png", full_page=True)
     assert manager.errors == []

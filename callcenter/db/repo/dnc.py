@@ -6,6 +6,7 @@ from sqlmodel import Session, col, select
 
 from callcenter.db.models import DoNotCall
 from callcenter.db.repo.paging import Page, paginate
+from callcenter.phones import parse_problem
 
 
 def normalize_number(raw: str, *, default_region: str = "US") -> str:
@@ -13,7 +14,7 @@ def normalize_number(raw: str, *, default_region: str = "US") -> str:
     try:
         parsed = phonenumbers.parse(raw.strip(), default_region)
     except phonenumbers.NumberParseException as exc:
-        raise ValueError(f"{raw!r} is not a phone number ({exc})") from None
+        raise ValueError(f"{raw!r} is not a phone number ({parse_problem(exc)})") from None
     if not phonenumbers.is_possible_number(parsed):
         raise ValueError(f"{raw!r} is not a possible phone number")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)

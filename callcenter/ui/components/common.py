@@ -4,6 +4,8 @@ from typing import Any
 
 import reflex as rx
 
+from callcenter.ui.components.clip import WRAP_ANYWHERE
+
 STATUS_COLORS = {
     "queued": "gray",
     "ringing": "amber",
@@ -26,9 +28,11 @@ def page_header(
 ) -> rx.Component:
     return rx.flex(
         rx.vstack(
-            rx.heading(title, size="7"),
+            rx.heading(title, size="7", **WRAP_ANYWHERE),
             rx.cond(subtitle != "", rx.text(subtitle, size="2", color=rx.color("gray", 11))),
             spacing="1",
+            min_width="0",
+            max_width="100%",
         ),
         rx.spacer(),
         rx.hstack(*actions, spacing="2", wrap="wrap"),
@@ -57,11 +61,12 @@ def stat_tile(
     return rx.card(
         rx.vstack(
             rx.text(label, size="1", weight="medium", color=rx.color("gray", 11)),
-            rx.text(value, size="6", weight="bold"),
+            rx.text(value, size="6", weight="bold", class_name="cc-tile-value"),
             rx.text(hint, size="1", color=rx.color("gray", 10)),
             spacing="1",
         ),
         width="100%",
+        class_name="cc-tile",
     )
 
 
@@ -127,6 +132,7 @@ def table_box(headers: tuple[str, ...], rows: rx.Component) -> rx.Component:
             rx.table.body(rows),
             variant="surface",
             width="100%",
+            min_width="44rem",  # below this the box scrolls sideways; columns keep their width
         ),
         overflow_x="auto",
         width="100%",

@@ -77,10 +77,14 @@ def filters_row(state: Any, *filters: rx.Component) -> rx.Component:
     )
 
 
-def list_body(state: Any, table: rx.Component, empty: rx.Component) -> rx.Component:
-    """Skeleton rows while `state` loads, then the table, or `empty` when nothing matches."""
+def list_body(
+    state: Any, table: rx.Component, empty: rx.Component, rows: Any = None
+) -> rx.Component:
+    """Skeleton rows while `state` loads, then the table, or `empty` when nothing matches
+    (`rows`: what the table lists, when not `state.rows`)."""
+    rows = state.rows if rows is None else rows
     return rx.cond(
         state.loading,
         skeleton_rows(8),
-        rx.cond(state.rows.length() > 0, table, empty),
+        rx.cond(rows.length() > 0, table, empty),
     )

@@ -11,9 +11,10 @@ from callcenter.db.repo import leads as leads_repo
 from callcenter.db.repo import transcripts as transcripts_repo
 from callcenter.db.session import session_scope
 from callcenter.ui.format import feed_time, phone_display
+from callcenter.ui.wording import end_reason_text
 
 MAX_TURNS_PER_CARD = 200
-MAX_ACTIVITY = 25
+MAX_ACTIVITY = 12  # every line shown whole, none cut off at the bottom
 
 
 @dataclasses.dataclass
@@ -30,6 +31,7 @@ class LiveCard:
     """One call in progress, as every browser sees it."""
 
     id: int = 0
+    call_sid: str = ""
     number: str = ""
     direction: str = ""
     status: str = ""
@@ -37,6 +39,8 @@ class LiveCard:
     lead_name: str = ""
     lead_summary: str = ""
     speaking: str = ""
+    hearing: str = ""  # the agent's words heard so far, until its turn is written
+    heard_ms: float = 0.0  # wall-clock ms when those words had been played
     turns: list[LiveTurn] = dataclasses.field(default_factory=list)
 
 
@@ -74,6 +78,7 @@ def card_for(session: Session, call: Call, *, speaking: str = "") -> LiveCard:
     turns = transcripts_repo.list_turns(session=session, call_id=call.id)[-MAX_TURNS_PER_CARD:]
     return LiveCard(
         id=call.id,
+        call_sid=call.call_sid or "",
         number=other_party(call),
         direction=call.direction.value,
         status=call.status.value,
@@ -118,7 +123,7 @@ def load_recent_activity(limit: int = 10) -> list[Activity]:
         for call in calls:
             who = other_party(call)
             if call.ended_at is not None:
-                reason = (call.end_reason or call.status).value.replace("_", " ")
+                reason = end_reason_text(call.end_reason, call.direction) or call.status.value
                 text, at = f"Call with {who} ended ({reason})", call.ended_at
             else:
                 verb = (
@@ -127,11 +132,12 @@ def load_recent_activity(limit: int = 10) -> list[Activity]:
                 text, at = f"{verb} {who}", call.started_at
             items.append(
                 Activity(
-                    key=f"db-{call.id}",
+                    key=f"{'call_ended' if call.ended_at else 'call_started'}-{call.id}",
                     call_id=call.id or 0,
                     text=text,
                     at=at.isoformat(),
                     time=feed_time(at),
                 )
             )
-        return items
+        # Ended calls are stamped with their end: order by the time shown, newest first.
+        return sorted(items, key=lambda item: item.at, reverse=True)

@@ -6,7 +6,9 @@ from typing import Any
 
 import reflex as rx
 
+from callcenter.db.models import EndReason
 from callcenter.live.events import CallEvent
+from callcenter.ui.format import feed_time
 from callcenter.ui.live.cards import (
     Activity,
     LiveCard,
@@ -16,7 +18,9 @@ from callcenter.ui.live.cards import (
     load_recent_activity,
     turn_key,
 )
+from callcenter.ui.live.feed import lead_key
 from callcenter.ui.live.state import LIVE_TOKEN, LiveState
+from callcenter.ui.wording import end_reason_text
 
 log = logging.getLogger(__name__)
 
@@ -43,37 +47,49 @@ def _turn_from(event: CallEvent) -> LiveTurn | None:
     )
 
 
+def _end_words(event: CallEvent, card: LiveCard | None) -> str:
+    raw = event.data.get("end_reason")
+    if raw in EndReason.__members__:
+        return end_reason_text(EndReason(str(raw)), card.direction if card else "inbound")
+    return str(raw or event.data.get("status") or "ended").replace("_", " ")
+
+
 def _activity(event: CallEvent, card: LiveCard | None) -> Activity | None:
     who = card.number if card else f"call {event.call_id}"
     if event.kind == "call_started":
         verb = "Calling" if card and card.direction == "outbound" else "Incoming call from"
         text = f"{verb} {who}"
     elif event.kind == "call_ended":
-        reason = event.data.get("end_reason") or event.data.get("status") or "ended"
-        text = f"Call with {who} ended ({str(reason).replace('_', ' ')})"
+        text = f"Call with {who} ended ({_end_words(event, card)})"
     elif event.kind == "lead_updated" and card and card.lead_name:
         text = f"Lead captured: {card.lead_name} ({who})"
     else:
         return None
+    key = f"{event.kind}-{event.call_id}"
     return Activity(
-        key=f"{event.kind}-{event.call_id}-{event.at.timestamp()}",
+        key=lead_key(event.call_id) if event.kind == "lead_updated" else key,
         call_id=event.call_id,
         text=text,
         at=event.at.isoformat(),
-        time=event.at.strftime("%H:%M:%S"),
+        time=feed_time(event.at),
     )
 
 
 class _SharedTokenNoise(logging.Filter):
     """Reflex warns that it cannot send a delta to the client `live-calls` after every change:
-    that token is the shared state's, never a browser's, so the warning says nothing."""
+    that token is a shared state's, never a browser's, so the warning says nothing."""
+
+    def __init__(self, tokens: tuple[str, ...]) -> None:
+        super().__init__()
+        self.tokens = tokens
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return f"disconnected client {LIVE_TOKEN!r}" not in record.getMessage()
+        message = record.getMessage()
+        return not any(f"disconnected client {token!r}" in message for token in self.tokens)
 
 
-def quiet_shared_token_warning() -> None:
-    logging.getLogger("reflex.app").addFilter(_SharedTokenNoise())
+def quiet_shared_token_warning(*tokens: str) -> None:
+    logging.getLogger("reflex.app").addFilter(_SharedTokenNoise((LIVE_TOKEN, *tokens)))
 
 
 class LiveSink:
@@ -87,6 +103,14 @@ class LiveSink:
 
     async def __call__(self, event: CallEvent) -> None:
         turn = _turn_from(event) if event.kind == "turn" else None
+        if event.kind == "heard":
+            async with self._app.modify_state(self._token()) as root:
+                live = await root.get_state(LiveState)
+                data = event.data
+                live._set_hearing(
+                    event.call_id, str(data.get("text") or ""), float(data.get("heard_ms") or 0)
+                )
+            return
         if event.kind == "speaking":
             async with self._app.modify_state(self._token()) as root:
                 live = await root.get_state(LiveState)

@@ -3,6 +3,7 @@
 import reflex as rx
 
 from callcenter.ui.live.cards import MAX_ACTIVITY, MAX_TURNS_PER_CARD, Activity, LiveCard, LiveTurn
+from callcenter.ui.live.feed import merged
 
 LIVE_TOKEN = "live-calls"  # the shared token (Reflex forbids underscores in it)
 
@@ -47,8 +48,18 @@ class LiveState(rx.SharedState):
         if any(t.key == turn.key for t in card.turns):
             return True
         card.turns = [*card.turns, turn][-MAX_TURNS_PER_CARD:]
+        if turn.role == "agent":
+            card.hearing = ""  # the written turn replaces the words shown as heard
         self.calls = [*self.calls[:i], card, *self.calls[i + 1 :]]
         return True
+
+    def _set_hearing(self, call_id: int, text: str, heard_ms: float = 0.0) -> None:
+        i = self._index(call_id)
+        if i < 0 or self.calls[i].hearing == text:
+            return
+        card = self.calls[i]
+        card.hearing, card.heard_ms = text, heard_ms
+        self.calls = [*self.calls[:i], card, *self.calls[i + 1 :]]
 
     def _set_speaking(self, call_id: int, who: str) -> None:
         i = self._index(call_id)
@@ -59,7 +70,7 @@ class LiveState(rx.SharedState):
         self.calls = [*self.calls[:i], card, *self.calls[i + 1 :]]
 
     def _note(self, item: Activity) -> None:
-        self.activity = [item, *self.activity][:MAX_ACTIVITY]
+        self.activity = merged(self.activity, item, limit=MAX_ACTIVITY)
 
     def _replace_all(self, cards: list[LiveCard]) -> None:
         self.calls = cards

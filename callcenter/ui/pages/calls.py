@@ -5,6 +5,7 @@ from typing import Any
 import reflex as rx
 
 from callcenter.leads.review import Outcome
+from callcenter.ui.components.clip import clipped
 from callcenter.ui.components.common import empty_state, page_header, status_badge, table_box
 from callcenter.ui.components.filters import (
     choice_filter,
@@ -14,6 +15,7 @@ from callcenter.ui.components.filters import (
     search_form,
 )
 from callcenter.ui.components.pager import pager
+from callcenter.ui.pages.board import BoardState, link_board
 from callcenter.ui.pages.calls_data import PAGE_SIZE, SORTS, CallFilters, CallRow, load_calls
 from callcenter.ui.state.auth import AuthState
 from callcenter.ui.state.list_page import ANY, ListPageState, ListSpec
@@ -47,6 +49,9 @@ class CallsState(ListPageState, AuthState):
 
     def _spec(self) -> ListSpec:
         return CALLS
+
+    async def _arrive(self) -> None:
+        await link_board(self)  # the unfiltered first page is pushed live from the board
 
 
 _STATUSES = [
@@ -93,12 +98,19 @@ def filters_bar() -> rx.Component:
 
 def _row(row: Any) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.link(row.number, href="/calls/" + row.id.to_string(), weight="medium")),
+        rx.table.cell(
+            rx.link(
+                row.number,
+                href="/calls/" + row.id.to_string(),
+                weight="medium",
+                white_space="nowrap",
+            )
+        ),
         rx.table.cell(rx.text(row.direction, size="2")),
         rx.table.cell(status_badge(row.status)),
         rx.table.cell(rx.text(row.started, size="2")),
         rx.table.cell(rx.text(row.duration, size="2")),
-        rx.table.cell(rx.text(row.lead_name, size="2")),
+        rx.table.cell(clipped(row.lead_name)),
         rx.table.cell(rx.text(row.outcome, size="2")),
         rx.table.cell(rx.text(row.end_reason, size="2", color=rx.color("gray", 11))),
         on_click=CallsState.open_row(row.id),
@@ -118,15 +130,17 @@ def calls_table() -> rx.Component:
         "Outcome",
         "Ended",
     )
+    rows = rx.cond(CallsState.first_page, BoardState.calls, CallsState.rows).to(list[CallRow])
     return list_body(
         CallsState,
-        table_box(headers, rx.foreach(CallsState.rows, _row)),
+        table_box(headers, rx.foreach(rows, _row)),
         empty_state(
             "phone-off",
             "No calls match",
             "Clear the filters, place a call from the Dashboard, or run "
             "`python -m callcenter seed-demo` to load demo calls.",
         ),
+        rows,
     )
 
 

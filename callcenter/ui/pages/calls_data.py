@@ -2,7 +2,9 @@
 
 from dataclasses import dataclass, field, replace
 
+from callcenter import phones
 from callcenter.calls.views import CallView
+from callcenter.config import get_settings
 from callcenter.db.repo import calls as calls_repo
 from callcenter.db.repo import leads as leads_repo
 from callcenter.db.repo import transcripts as transcripts_repo
@@ -10,6 +12,7 @@ from callcenter.db.session import session_scope
 from callcenter.ui.format import clock, duration, phone_display, timestamp
 from callcenter.ui.live.cards import other_party
 from callcenter.ui.paging import QueryFilters, day_range
+from callcenter.ui.wording import end_reason_text, source_text, without_repeats
 
 PAGE_SIZE = 25
 SORTS = {
@@ -86,7 +89,7 @@ def load_calls(filters: CallFilters) -> CallsPage:
                 started=timestamp(c.started_at),
                 duration=duration(c.duration_seconds),
                 lead_name=names.get(c.lead_id, "") if c.lead_id else "",
-                end_reason=(c.end_reason.value.replace("_", " ") if c.end_reason else ""),
+                end_reason=end_reason_text(c.end_reason, c.direction),
                 outcome=(c.outcome or "").replace("_", " "),
             )
             for c in page.items
@@ -156,6 +159,7 @@ def load_call_detail(call_id: int) -> CallDetail:
             return CallDetail()
         lead = leads_repo.get_lead(session=session, lead_id=call.lead_id) if call.lead_id else None
         events = calls_repo.list_status_events(session=session, call_id=call.id)
+        real = get_settings().twilio_enabled
         turns = transcripts_repo.list_turns(session=session, call_id=call.id)
         dial = call.from_number if call.direction.value == "inbound" else call.to_number
         media_start = call.answered_at or call.started_at  # the stream starts on answer
@@ -168,7 +172,7 @@ def load_call_detail(call_id: int) -> CallDetail:
             to_number=phone_display(call.to_number),
             direction=call.direction.value,
             status=call.status.value,
-            end_reason=call.end_reason.value.replace("_", " ") if call.end_reason else "",
+            end_reason=end_reason_text(call.end_reason, call.direction),
             answered_by=call.answered_by or "",
             error=call.error_message or "",
             started=timestamp(call.started_at) + " UTC",
@@ -178,7 +182,7 @@ def load_call_detail(call_id: int) -> CallDetail:
             lead_id=lead.id or 0 if lead else 0,
             lead_name=(lead.name or "") if lead else "",
             lead_email=(lead.email or "") if lead else "",
-            lead_phone=(lead.phone or "") if lead else "",
+            lead_phone=phones.display(lead.phone) if lead else "",
             lead_business=(lead.business_type or "") if lead else "",
             lead_need=(lead.need or "") if lead else "",
             reviewed=call.reviewed_at is not None,
@@ -190,10 +194,14 @@ def load_call_detail(call_id: int) -> CallDetail:
             timeline=[
                 TimelineEntry(
                     status=e.status,
-                    detail=" · ".join(p for p in (e.answered_by, e.detail, e.source) if p),
+                    detail=" · ".join(
+                        p
+                        for p in (e.answered_by, e.detail, source_text(e.source, real_carrier=real))
+                        if p
+                    ),
                     at=clock(e.occurred_at),
                 )
-                for e in events
+                for e in without_repeats(events)
             ],
             turns=[
                 ChatTurnAt(

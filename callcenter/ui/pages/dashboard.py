@@ -1,12 +1,14 @@
 """`/`: stats, charts, the live activity feed and the make-call form."""
 
 import asyncio
+from typing import Any
 
-import phonenumbers
 import reflex as rx
 
+from callcenter import phones
 from callcenter.calls.outbound import InvalidNumber, normalize_number
 from callcenter.config import get_settings
+from callcenter.ui.components.clip import WRAP_ANYWHERE
 from callcenter.ui.components.common import (
     error_alert,
     page_header,
@@ -17,6 +19,7 @@ from callcenter.ui.components.common import (
     two_thirds,
 )
 from callcenter.ui.live.state import LIVE_TOKEN, LiveState
+from callcenter.ui.pages.board import BoardState, DashView, link_board
 from callcenter.ui.pages.dashboard_data import PERIODS, LeadOption, Tile, load_dashboard
 from callcenter.ui.state.auth import AuthState
 from callcenter.ui.state.dialing import dial
@@ -32,10 +35,7 @@ def check_number(raw: str, region: str) -> tuple[bool, str]:
         e164 = normalize_number(text, default_region=region)
     except InvalidNumber as exc:
         return False, f"{str(exc)[:1].upper()}{str(exc)[1:]}."
-    pretty = phonenumbers.format_number(
-        phonenumbers.parse(e164, None), phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    )
-    return True, f"Will dial {pretty}"
+    return True, f"Will dial {phones.display(e164)}"
 
 
 class DashboardState(AuthState):
@@ -61,6 +61,7 @@ class DashboardState(AuthState):
             return self.login_redirect()
         live = await self.get_state(LiveState)
         await live._link_to(LIVE_TOKEN)
+        await link_board(self)
         return DashboardState.refresh
 
     @rx.event
@@ -109,6 +110,18 @@ class DashboardState(AuthState):
         self.call_error, self.placed_call_id = outcome.error, outcome.call_id
 
 
+def _shown(name: str, item: type = dict) -> Any:
+    """The live board's value for the chosen period once it has one, else this page's own."""
+    views: Any = BoardState.views.to(dict[str, DashView])
+    live = views[DashboardState.period].to(DashView)
+    kind = list[item]  # type: ignore[valid-type]
+    return rx.cond(
+        BoardState.views.contains(DashboardState.period),
+        getattr(live, name).to(kind),
+        getattr(DashboardState, name).to(kind),
+    ).to(kind)
+
+
 def _period_picker() -> rx.Component:
     return rx.segmented_control.root(
         *[rx.segmented_control.item(label, value=key) for key, label in PERIODS.items()],
@@ -126,7 +139,9 @@ def _tiles() -> rx.Component:
     return rx.cond(
         DashboardState.loading & (DashboardState.tiles.length() == 0),
         _tile_grid(*[rx.skeleton(rx.box(height="5.5rem"), loading=True) for _ in range(7)]),
-        _tile_grid(rx.foreach(DashboardState.tiles, lambda t: stat_tile(t.label, t.value, t.hint))),
+        _tile_grid(
+            rx.foreach(_shown("tiles", Tile), lambda t: stat_tile(t.label, t.value, t.hint))
+        ),
     )
 
 
@@ -160,21 +175,21 @@ def _charts() -> rx.Component:
         _bar("calls", "Calls", "accent"),
         _bar("answered", "Answered", "green"),
         _bar("leads", "Leads", "violet"),
-        data=DashboardState.per_day,
+        data=_shown("per_day"),
         height=260,
         width="100%",
     )
     outcomes = _horizontal_bars(
-        DashboardState.outcomes, "outcome", _bar("calls", "Calls", "accent"), 110
+        _shown("outcomes"), "outcome", _bar("calls", "Calls", "accent"), 110
     )
-    funnel = _horizontal_bars(DashboardState.funnel, "stage", _bar("leads", "Leads", "violet"), 90)
+    funnel = _horizontal_bars(_shown("funnel"), "stage", _bar("leads", "Leads", "violet"), 90)
     return rx.vstack(
         section("Calls per day", per_day),
         rx.grid(
             section(
                 "Outcomes",
                 rx.cond(
-                    DashboardState.outcomes.length() > 0,
+                    _shown("outcomes").length() > 0,
                     outcomes,
                     rx.text("No calls in this period yet.", size="2"),
                 ),
@@ -207,8 +222,8 @@ def make_call_form() -> rx.Component:
                     width="100%",
                     auto_complete="off",
                 ),
-                rx.cond(
-                    DashboardState.phone_hint != "",
+                rx.cond(  # once refused, the alert below says it (not twice)
+                    (DashboardState.phone_hint != "") & (DashboardState.call_error == ""),
                     rx.text(
                         DashboardState.phone_hint,
                         size="1",
@@ -265,8 +280,13 @@ def activity_feed() -> rx.Component:
                     LiveState.activity,
                     lambda a: rx.hstack(
                         rx.icon("dot", size=16, color=rx.color("accent", 9)),
-                        rx.link(a.text, href="/calls/" + a.call_id.to_string(), size="2"),
-                        rx.spacer(),
+                        rx.link(  # whole, wrapping if need be: no line is cut
+                            a.text,
+                            href="/calls/" + a.call_id.to_string(),
+                            size="2",
+                            flex="1",
+                            **WRAP_ANYWHERE,
+                        ),
                         rx.text(a.time, size="1", color=rx.color("gray", 10), white_space="nowrap"),
                         width="100%",
                         align="center",
@@ -274,8 +294,6 @@ def activity_feed() -> rx.Component:
                 ),
                 spacing="1",
                 width="100%",
-                max_height="18rem",
-                overflow_y="auto",
             ),
             rx.text(
                 "Nothing yet. New calls, ended calls and captured leads appear here "

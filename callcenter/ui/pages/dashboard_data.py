@@ -4,6 +4,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlmodel import Session
+
+from callcenter import phones
 from callcenter.db.repo import leads as leads_repo
 from callcenter.db.repo import stats
 from callcenter.db.session import session_scope
@@ -48,20 +51,28 @@ def period_start(period: str, now: datetime) -> datetime:
 
 
 def load_dashboard(period: str) -> DashboardData:
+    with session_scope() as session:
+        data = load_stats(session, period)
+        recent = leads_repo.list_leads(session=session, limit=50).items
+        data.leads = [
+            LeadOption(
+                id=str(lead.id), label=f"{lead.name or 'Unnamed'} · {phones.display(lead.phone)}"
+            )
+            for lead in recent
+        ]
+    return data
+
+
+def load_stats(session: Session, period: str) -> DashboardData:
+    """The period's tiles and charts (no lead options), read in the caller's session."""
     now = datetime.now(UTC)
     since = period_start(period, now)
     days = {"today": 7, "7d": 7, "30d": 30}.get(period, 7)
-    with session_scope() as session:
-        window = stats.window_stats(session=session, since=since)
-        active = stats.active_call_count(session=session)
-        per_day = stats.calls_per_day(session=session, days=days, today=now.date())
-        outcomes = stats.outcomes(session=session, since=since)
-        funnel = stats.lead_funnel(session=session, since=since)
-        recent = leads_repo.list_leads(session=session, limit=50).items
-        leads = [
-            LeadOption(id=str(lead.id), label=f"{lead.name or 'Unnamed'} · {lead.phone or ''}")
-            for lead in recent
-        ]
+    window = stats.window_stats(session=session, since=since)
+    active = stats.active_call_count(session=session)
+    per_day = stats.calls_per_day(session=session, days=days, today=now.date())
+    outcomes = stats.outcomes(session=session, since=since)
+    funnel = stats.lead_funnel(session=session, since=since)
     tiles = [
         Tile("Calls", str(window.calls), PERIODS.get(period, "")),
         Tile(
@@ -88,5 +99,5 @@ def load_dashboard(period: str) -> DashboardData:
         ],
         outcomes=[{"outcome": k.replace("_", " "), "calls": v} for k, v in outcomes.items()],
         funnel=[{"stage": k, "leads": v} for k, v in funnel.items()],
-        leads=leads,
+        leads=[],
     )

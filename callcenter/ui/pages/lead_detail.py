@@ -5,6 +5,7 @@ from typing import Any
 
 import reflex as rx
 
+from callcenter.leads.limits import FIELD_LIMITS
 from callcenter.ui.components.common import (
     empty_state,
     error_alert,
@@ -15,7 +16,8 @@ from callcenter.ui.components.common import (
     status_badge,
     two_thirds,
 )
-from callcenter.ui.format import id_from_path
+from callcenter.ui.components.counted import counted_field
+from callcenter.ui.format import field_message, id_from_path
 from callcenter.ui.pages.leads_data import (
     EDIT_FIELDS,
     STATUSES,
@@ -44,9 +46,19 @@ class LeadDetailState(AuthState):
     note_error: rx.Field[str] = rx.field("")
     form_key: rx.Field[int] = rx.field(0)
 
-    async def _reload(self) -> None:
-        self.lead = await asyncio.to_thread(load_lead_detail, self.lead.id)
+    lengths: rx.Field[dict[str, int]] = rx.field(default_factory=dict)
+
+    def _show(self, lead: LeadDetail) -> None:
+        self.lead = lead
+        self.lengths = {key: len(getattr(lead, key)) for key in EDIT_FIELDS}
         self.form_key += 1
+
+    async def _reload(self) -> None:
+        self._show(await asyncio.to_thread(load_lead_detail, self.lead.id))
+
+    @rx.event
+    def set_length(self, key: str, value: str):
+        self.lengths[key] = len(value)
 
     @rx.event
     async def on_load(self):
@@ -54,8 +66,7 @@ class LeadDetailState(AuthState):
             return self.login_redirect()
         self.loading = True
         self.message = self.error = self.note_error = ""
-        self.lead = await asyncio.to_thread(load_lead_detail, id_from_path(self.router.url.path))
-        self.form_key += 1
+        self._show(await asyncio.to_thread(load_lead_detail, id_from_path(self.router.url.path)))
         self.loading = False
 
     @rx.event
@@ -78,7 +89,7 @@ class LeadDetailState(AuthState):
         try:
             await asyncio.to_thread(save_lead, self.lead.id, changes, user.email)
         except ValueError as exc:
-            self.error = str(exc)
+            self.error = field_message(exc, LABELS)
         else:
             self.message = "Saved."
             await self._reload()
@@ -95,7 +106,7 @@ class LeadDetailState(AuthState):
         try:
             await asyncio.to_thread(save_lead, self.lead.id, {"status": status}, user.email)
         except ValueError as exc:
-            self.error = str(exc)
+            self.error = field_message(exc, LABELS)
             return None
         self.message = f"Status set to {status}."
         await self._reload()
@@ -117,17 +128,15 @@ class LeadDetailState(AuthState):
 
 
 def _field(key: str) -> rx.Component:
-    value = getattr(LeadDetailState.lead, key)
-    control = (
-        rx.text_area(id=f"lead-{key}", name=key, default_value=value, rows="3", width="100%")
-        if key == "need"
-        else rx.input(id=f"lead-{key}", name=key, default_value=value, width="100%")
-    )
-    return rx.vstack(
-        field_label(LABELS[key], f"lead-{key}"),
-        control,
-        spacing="1",
-        width="100%",
+    return counted_field(
+        LABELS[key],
+        f"lead-{key}",
+        name=key,
+        default_value=getattr(LeadDetailState.lead, key),
+        limit=FIELD_LIMITS[key],
+        length=LeadDetailState.lengths.to(dict)[key].to(int),
+        on_change=lambda value: LeadDetailState.set_length(key, value),
+        multiline=key == "need",
     )
 
 
@@ -213,7 +222,7 @@ def _body() -> rx.Component:
         section(
             "Status",
             rx.hstack(
-                status_badge(lead.status), rx.text("since " + lead.updated + " UTC", size="1")
+                status_badge(lead.status), rx.text("since " + lead.status_since + " UTC", size="1")
             ),
             rx.select.root(
                 rx.select.trigger(aria_label="Change status", width="100%"),

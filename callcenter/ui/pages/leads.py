@@ -5,6 +5,7 @@ from typing import Any
 
 import reflex as rx
 
+from callcenter.ui.components.clip import clipped, clipped_link
 from callcenter.ui.components.common import empty_state, page_header, status_badge, table_box
 from callcenter.ui.components.filters import (
     choice_filter,
@@ -14,6 +15,7 @@ from callcenter.ui.components.filters import (
     search_form,
 )
 from callcenter.ui.components.pager import pager
+from callcenter.ui.pages.board import BoardState, link_board
 from callcenter.ui.pages.leads_data import (
     PAGE_SIZE,
     STATUSES,
@@ -45,6 +47,9 @@ class LeadsState(ListPageState, AuthState):
     def _spec(self) -> ListSpec:
         return LEADS
 
+    async def _arrive(self) -> None:
+        await link_board(self)  # the unfiltered first page is pushed live from the board
+
     @rx.event
     async def export_csv(self):
         if await self.current_user() is None:
@@ -70,10 +75,10 @@ def _filters_bar() -> rx.Component:
 
 def _row(row: Any) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.link(row.name, href="/leads/" + row.id.to_string(), weight="medium")),
-        rx.table.cell(rx.text(row.email, size="2")),
-        rx.table.cell(rx.text(row.phone, size="2")),
-        rx.table.cell(rx.text(row.business_type, size="2")),
+        rx.table.cell(clipped_link(row.name, "/leads/" + row.id.to_string(), weight="medium")),
+        rx.table.cell(clipped(row.email)),
+        rx.table.cell(rx.text(row.phone, size="2", white_space="nowrap")),
+        rx.table.cell(clipped(row.business_type, max_width="12rem")),
         rx.table.cell(status_badge(row.status)),
         rx.table.cell(rx.text(row.created, size="2")),
         on_click=LeadsState.open_row(row.id),
@@ -84,6 +89,7 @@ def _row(row: Any) -> rx.Component:
 
 def leads_page() -> rx.Component:
     headers = ("Name", "Email", "Phone", "Business", "Status", "Created (UTC)")
+    rows = rx.cond(LeadsState.first_page, BoardState.leads, LeadsState.rows).to(list[LeadRow])
     return rx.vstack(
         page_header(
             "Leads",
@@ -98,13 +104,14 @@ def leads_page() -> rx.Component:
         _filters_bar(),
         list_body(
             LeadsState,
-            table_box(headers, rx.foreach(LeadsState.rows, _row)),
+            table_box(headers, rx.foreach(rows, _row)),
             empty_state(
                 "user-x",
                 "No leads match",
                 "Leads appear when the agent captures a caller's details. Clear the filters "
                 "or run `python -m callcenter seed-demo` to load demo data.",
             ),
+            rows,
         ),
         pager(LeadsState),
         spacing="0",

@@ -4,6 +4,7 @@ import csv
 import io
 from dataclasses import dataclass, field, replace
 
+from callcenter import phones
 from callcenter.db.models import LeadStatus
 from callcenter.db.repo import leads as leads_repo
 from callcenter.db.session import session_scope
@@ -70,6 +71,7 @@ class LeadDetail:
     status: str = ""
     created: str = ""
     updated: str = ""
+    status_since: str = ""
     notes: list[NoteRow] = field(default_factory=list)
     calls: list[LeadCallRow] = field(default_factory=list)
 
@@ -97,7 +99,7 @@ def load_leads(filters: LeadFilters) -> tuple[list[LeadRow], int]:
                 id=lead.id or 0,
                 name=lead.name or "Unnamed",
                 email=lead.email or "",
-                phone=lead.phone or "",
+                phone=phones.display(lead.phone),
                 business_type=lead.business_type or "",
                 status=lead.status.value,
                 created=timestamp(lead.created_at),
@@ -151,12 +153,13 @@ def load_lead_detail(lead_id: int) -> LeadDetail:
             id=lead.id,
             name=lead.name or "",
             email=lead.email or "",
-            phone=lead.phone or "",
+            phone=phones.display(lead.phone),
             business_type=lead.business_type or "",
             need=lead.need or "",
             status=lead.status.value,
             created=timestamp(lead.created_at),
             updated=timestamp(lead.updated_at),
+            status_since=timestamp(lead.status_changed_at),
             notes=[
                 NoteRow(id=n.id or 0, author=n.author, text=n.text, at=timestamp(n.created_at))
                 for n in notes

@@ -111,8 +111,21 @@ def live_card(card: Any) -> rx.Component:
             ),
             rx.box(
                 rx.cond(
-                    card.turns.length() > 0,
-                    rx.vstack(rx.foreach(card.turns, _turn), spacing="2", width="100%"),
+                    (card.turns.length() > 0) | (card.hearing != ""),
+                    rx.vstack(
+                        rx.foreach(card.turns, _turn),
+                        rx.cond(  # the agent's sentence as it is being heard
+                            card.hearing != "",
+                            rx.box(
+                                chat_bubble("agent", card.hearing, "", False),
+                                class_name="cc-hearing",
+                                custom_attrs={"data-heard-ms": card.heard_ms.to_string()},
+                                width="100%",
+                            ),
+                        ),
+                        spacing="2",
+                        width="100%",
+                    ),
                     rx.text("Waiting for the first words…", size="2", color=rx.color("gray", 10)),
                 ),
                 # column-reverse keeps the scroll pinned to the newest turn as turns arrive.

@@ -19,7 +19,7 @@ async def dial(to: str, lead_id: int | None) -> DialOutcome:
     try:
         call = await runtime.dialer().place_call(to=to, lead_id=lead_id)
     except InvalidNumber as exc:
-        return DialOutcome(error=f"Invalid number: {exc}")
+        return DialOutcome(error=f"Invalid number: {exc}.")
     except GuardrailRefusal as exc:
         return DialOutcome(error=f"Call refused: {exc.detail}")
     error = ""

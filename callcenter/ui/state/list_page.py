@@ -7,7 +7,7 @@ from typing import Any
 
 import reflex as rx
 
-from callcenter.ui.paging import filtered_url, page_count, showing
+from callcenter.ui.paging import filtered_url, is_first_page, page_count, showing
 
 ANY = "any"  # the select value meaning "no filter"
 
@@ -41,9 +41,17 @@ class ListPageState(rx.State, mixin=True):
     def page_count(self) -> int:
         return page_count(self.total, self._spec().page_size)
 
+    @rx.var(cache=False)
+    def first_page(self) -> bool:
+        """The unfiltered first page: its rows come from the live board, pushed as calls go."""
+        return is_first_page(self._filters())
+
     @rx.var
     def showing(self) -> str:
         return showing(self.total, self.page, self._spec().page_size, self._spec().noun)
+
+    async def _arrive(self) -> None:
+        """A page's extra step on arrival (e.g. linking to the shared live board)."""
 
     def _filters(self) -> Any:
         kind = self._spec().filters
@@ -54,6 +62,7 @@ class ListPageState(rx.State, mixin=True):
         if await self.current_user() is None:
             yield self.login_redirect()
             return
+        await self._arrive()
         params = dict(self.router.url.query_parameters)
         for key, value in asdict(self._spec().filters.from_query(params)).items():
             setattr(self, key, value)

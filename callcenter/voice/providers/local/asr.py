@@ -12,7 +12,7 @@ import pocketsphinx
 from pocketsphinx import Decoder
 from pocketsphinx.lm import ArpaBoLM
 
-from callcenter.voice.providers.local import grammars, name_model
+from callcenter.voice.providers.local import c_logs, grammars, name_model
 from callcenter.voice.providers.local.audio import Int16Array, resample, upsample_8k_to_16k
 from callcenter.voice.providers.local.pronounce import cmu_phones
 from callcenter.voice.providers.local.tts import espeak
@@ -38,6 +38,7 @@ class Recognizer:
             topn=2,
             samprate=16000,
             loglevel="ERROR",
+            logfn=c_logs.log_file(),
             lm=None,
             dict=str(_dict_path()),
         )
