@@ -19,6 +19,7 @@ from callcenter.recording.calls import start_recorder
 from callcenter.voice import instructions, realtime_events
 from callcenter.voice.bridge_endings import PLAYOUT_TIMEOUT, BridgeEndings
 from callcenter.voice.bridge_state import BridgeState, audio_origin, spoken_at
+from callcenter.voice.bridge_tools import ToolRunner
 from callcenter.voice.call_context import load_session_config
 from callcenter.voice.line import CallerAudio, Digit, HangUp, MarkPlayed, PhoneLine
 from callcenter.voice.playback import b64_len
@@ -45,8 +46,6 @@ from callcenter.voice.turns import TurnTracker
 from callcenter.voice.usage import Usage
 
 log = logging.getLogger(__name__)
-
-TOOL_GRACE = 10.0  # longest wait at the end of a call for a tool still running
 
 
 class CallBridge(BridgeEndings):
@@ -87,10 +86,14 @@ class CallBridge(BridgeEndings):
         self._played_out.set()
         self._ending: asyncio.Task[None] | None = None
         self._log = {"call_sid": stream.call_sid, "stream_sid": stream.stream_sid}
-        self._tool_context = ToolCallContext(call_id=stream.call_id, settings=settings, hub=hub)
         self.recorder = start_recorder(settings, call_id=stream.call_id, call_sid=stream.call_sid)
-        self._tool_lock = asyncio.Lock()
-        self._tool_tasks: set[asyncio.Task[None]] = set()
+        self.tool_runner = ToolRunner(
+            tools=tools,
+            context=ToolCallContext(call_id=stream.call_id, settings=settings, hub=hub),
+            voice=voice,
+            after=self._after_tool,
+            log_extra=self._log,
+        )
         self._handlers: dict[type, Callable[[Any], Awaitable[None]]] = {
             AgentAudio: self._on_agent_audio,
             AgentTranscript: self._on_agent_transcript,
@@ -119,8 +122,7 @@ class CallBridge(BridgeEndings):
                 return
             await self._run_until_done(self._voice_loop(), self._watchdog())
         finally:
-            if self._tool_tasks:  # a lead being saved is kept, within bounds
-                await asyncio.wait(self._tool_tasks, timeout=TOOL_GRACE)
+            await self.tool_runner.finish()
             await self.voice.close()
             self.turns.flush()
             await self.writer.close()
@@ -274,29 +276,11 @@ class CallBridge(BridgeEndings):
         state.frames_out += 1
 
     async def _on_tool_call(self, event: ToolCall) -> None:
-        # Off the voice loop: a tool that waits on the database (saving the lead) never holds
-        # back the events behind it, such as the caller cutting in.
-        task = asyncio.create_task(self._run_tool(event), name="bridge-tool")
-        self._tool_tasks.add(task)
-        task.add_done_callback(self._tool_tasks.discard)
+        self.tool_runner.submit(event)
 
-    async def _run_tool(self, event: ToolCall) -> None:
-        """Run the tool from the registry, answer the model, then go on talking or end the
-        call as the tool asks (after the agent's last words have played). One tool at a
-        time, in the order the model asked."""
-        async with self._tool_lock:
-            try:
-                await self._answer_tool(event)
-            except Exception:
-                log.exception("tool %s failed", event.name, extra=self._log)
-
-    async def _answer_tool(self, event: ToolCall) -> None:
-        tool = self.tools.get(event.name)
-        if tool is None:
-            result = ToolResult(ok=False, message=f"Unknown tool {event.name}.")
-        else:
-            result = await tool.run(self._tool_context, event.arguments)
-        await self.voice.send_tool_result(event.call_id, result.output())
+    async def _after_tool(self, result: ToolResult) -> None:
+        """The model has the tool's answer: go on talking, or end the call as the tool asks
+        (after the agent's last words have played)."""
         ending = result.ending
         if ending is None:
             await self._request_response()
