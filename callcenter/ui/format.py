@@ -19,6 +19,14 @@ def duration(seconds: int | float | None) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+def usd(amount: float | None) -> str:
+    """A price in US dollars: cents from a dollar up, four decimals below (a call's AI
+    costs a few cents); "—" for none."""
+    if amount is None:
+        return "—"
+    return f"${amount:,.2f}" if amount >= 1 or amount == 0 else f"${amount:.4f}"
+
+
 def timestamp(value: datetime | None) -> str:
     """A compact UTC timestamp for tables: `2026-11-28 05:31`."""
     return value.strftime("%Y-%m-%d %H:%M") if value else "—"

@@ -9,6 +9,7 @@ from callcenter.db.models import CallDirection, CallStatus, EndReason, Lead, Lea
 from callcenter.db.repo import calls as calls_repo
 from callcenter.db.repo import stats
 from callcenter.db.session import get_engine
+from callcenter.ui.format import usd
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 
@@ -96,3 +97,28 @@ def test_empty_database_has_no_rates(migrated: Settings):
     assert (empty.calls, empty.answered, empty.leads) == (0, 0, 0)
     assert empty.conversion_rate is None and empty.error_rate is None
     assert empty.avg_duration_seconds is None
+
+
+def test_the_window_ai_cost_is_summed_and_split_over_its_leads(migrated: Settings):
+    with Session(get_engine()) as session:
+        for name in ("Maria", "Tom"):
+            session.add(Lead(name=name, created_at=NOW - timedelta(hours=1)))
+        _call(session, ago=timedelta(hours=1), status=CallStatus.completed, answered=True)
+        _call(session, ago=timedelta(hours=2), status=CallStatus.completed, answered=True)
+        _call(session, ago=timedelta(hours=3), status=CallStatus.no_answer, answered=False)
+        session.flush()
+        for call, cost in zip(
+            calls_repo.list_calls(session=session).items, (0.25, 0.5), strict=False
+        ):
+            call.cost_usd = cost  # the unanswered call used no AI: its cost stays empty
+        session.commit()
+        week = stats.window_stats(session=session, since=NOW - timedelta(days=7))
+    assert week.ai_cost_usd == 0.75
+    assert week.cost_per_lead == 0.375
+    assert usd(week.cost_per_lead) == "$0.3750" and usd(12.5) == "$12.50" and usd(None) == "—"
+
+
+def test_no_lead_means_no_cost_per_lead(migrated: Settings):
+    with Session(get_engine()) as session:
+        empty = stats.window_stats(session=session, since=NOW - timedelta(days=30))
+    assert empty.ai_cost_usd == 0.0 and empty.cost_per_lead is None

@@ -25,6 +25,12 @@ class WindowStats:
     leads: int
     conversion_rate: float | None  # answered calls that produced a lead
     error_rate: float | None  # calls that failed or ended in an error
+    ai_cost_usd: float = 0.0  # what the AI cost over the window's calls (calls.cost_usd)
+
+    @property
+    def cost_per_lead(self) -> float | None:
+        """The window's AI cost over the leads it brought; None without a lead."""
+        return self.ai_cost_usd / self.leads if self.leads else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,12 +63,13 @@ def window_stats(
         func.avg(col(Call.duration_seconds)),
         func.coalesce(func.sum(errored), 0),
         func.coalesce(func.sum(converted), 0),
+        func.coalesce(func.sum(col(Call.cost_usd)), 0.0),
     ).where(col(Call.started_at) >= since)
     lead_query = select(func.count(col(Lead.id))).where(col(Lead.created_at) >= since)
     if until is not None:
         query = query.where(col(Call.started_at) < until)
         lead_query = lead_query.where(col(Lead.created_at) < until)
-    total, n_answered, avg_duration, n_errors, n_converted = session.execute(query).one()
+    total, n_answered, avg_duration, n_errors, n_converted, cost = session.execute(query).one()
     leads = int(session.exec(lead_query).one())
     total, n_answered = int(total), int(n_answered)
     return WindowStats(
@@ -72,6 +79,7 @@ def window_stats(
         leads=leads,
         conversion_rate=int(n_converted) / n_answered if n_answered else None,
         error_rate=int(n_errors) / total if total else None,
+        ai_cost_usd=float(cost),
     )
 
 

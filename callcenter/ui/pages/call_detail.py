@@ -209,6 +209,7 @@ def _body() -> rx.Component:
                         _meta("To", d.to_number),
                         _meta("Ended", d.ended),
                         _meta("Call SID", d.call_sid),
+                        _meta("AI cost", d.ai_cost),
                         columns="2",
                         spacing="3",
                     ),

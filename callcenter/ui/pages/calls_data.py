@@ -9,7 +9,7 @@ from callcenter.db.repo import calls as calls_repo
 from callcenter.db.repo import leads as leads_repo
 from callcenter.db.repo import transcripts as transcripts_repo
 from callcenter.db.session import session_scope
-from callcenter.ui.format import clock, duration, phone_display, timestamp
+from callcenter.ui.format import clock, duration, phone_display, timestamp, usd
 from callcenter.ui.live.cards import other_party
 from callcenter.ui.paging import QueryFilters, day_range
 from callcenter.ui.wording import end_reason_text, source_text, without_repeats
@@ -148,6 +148,7 @@ class CallDetail:
     next_step: str = ""
     sentiment: str = ""
     recording_url: str = ""
+    ai_cost: str = ""  # what the AI cost on this call, when it reported usage
     timeline: list[TimelineEntry] = field(default_factory=list)
     turns: list[ChatTurnAt] = field(default_factory=list)
 
@@ -191,6 +192,7 @@ def load_call_detail(call_id: int) -> CallDetail:
             next_step=call.next_step or "",
             sentiment=call.sentiment or "",
             recording_url=CallView.of(call).recording_url or "",
+            ai_cost=usd(call.cost_usd) if call.cost_usd is not None else "",
             timeline=[
                 TimelineEntry(
                     status=e.status,

@@ -10,7 +10,7 @@ from callcenter import phones
 from callcenter.db.repo import leads as leads_repo
 from callcenter.db.repo import stats
 from callcenter.db.session import session_scope
-from callcenter.ui.format import duration
+from callcenter.ui.format import duration, usd
 
 PERIODS = {"today": "Today", "7d": "Last 7 days", "30d": "Last 30 days"}
 
@@ -85,6 +85,7 @@ def load_stats(session: Session, period: str) -> DashboardData:
         Tile("Conversion", _pct(window.conversion_rate), "answered calls with a lead"),
         Tile("Active now", str(active), "calls in progress"),
         Tile("Error rate", _pct(window.error_rate), "failed or errored calls"),
+        Tile("Cost per lead", usd(window.cost_per_lead), f"AI cost {usd(window.ai_cost_usd)}"),
     ]
     return DashboardData(
         tiles=tiles,
