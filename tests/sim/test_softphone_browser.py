@@ -93,8 +93,12 @@ async def test_speaking_into_the_browser_reaches_the_agent_and_its_reply_plays(
             assert errors == []
         finally:
             await browser.close()
+    # The recording notice comes first (RECORD_CALLS is on by default), then the greeting.
     assert any(
-        t["role"] == "agent" and t["text"].startswith("Thanks for calling") for t in transcript
+        t["role"] == "agent"
+        and t["text"].startswith("This call may be recorded.")
+        and "Thanks for calling" in t["text"]
+        for t in transcript
     )
 
 
