@@ -190,10 +190,15 @@ class RecognizerPool:
         self._idle: queue.SimpleQueue[Recognizer] = queue.SimpleQueue()
 
     def acquire(self) -> Recognizer:
+        """A recogniser as at the start of a call. It is reset here as well as on release: a
+        call's last hints can reach it after the release (set between utterances by a worker
+        thread of the session that is closing)."""
         try:
-            return self._idle.get_nowait()
+            recognizer = self._idle.get_nowait()
         except queue.Empty:
             return Recognizer()
+        recognizer.reset()
+        return recognizer
 
     def release(self, recognizer: Recognizer) -> None:
         recognizer.reset()
