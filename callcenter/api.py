@@ -25,7 +25,7 @@ from callcenter.campaigns.dialer import CampaignDialer
 from callcenter.config import Settings, get_settings
 from callcenter.db.migrate import is_at_head, upgrade_to_head
 from callcenter.db.session import session_scope
-from callcenter.gil import favour_the_event_loop
+from callcenter.gil import favour_the_event_loop, settle_the_heap
 from callcenter.http_limits import BodySizeLimit, BodyTooLarge
 from callcenter.leads.finalize import LeadFinalizer
 from callcenter.live.hub import LiveHub
@@ -175,6 +175,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     )
     modes = settings.service_modes()
     log.info("core ready: %s", ", ".join(f"{k.lower()} {v}" for k, v in modes.items()))
+    settle_the_heap()
     try:
         yield
     finally:

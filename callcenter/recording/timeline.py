@@ -42,7 +42,8 @@ class Timeline:
         self._buffer = np.zeros((SAMPLE_RATE * 4, 2), dtype=np.int16)
         self._media_end = 0  # end of the latest caller audio
         self._agent_cursor = 0  # end of the latest agent audio placed
-        self._pending: dict[str, str] = {}  # mark -> agent audio sent before it, not yet heard
+        # mark -> the agent audio it covers (sent before it), not yet heard
+        self._pending: dict[str, list[str]] = {}
 
     @property
     def end(self) -> int:
@@ -51,7 +52,8 @@ class Timeline:
     def apply(self, events: Iterable[Event]) -> None:
         """Apply events in the order they happened on the call:
         CALLER (media position in ms, payload) — a frame from the caller;
-        AGENT (mark, payload) — agent audio forwarded, heard once `mark` echoes;
+        AGENT (mark, payload) — agent audio forwarded, heard once `mark` echoes (a mark
+        covers every chunk sent under its name);
         PLAYED (mark, "") — Twilio echoed `mark`: its audio has played, ending about now;
         CLEARED — the caller barged in: audio still queued at Twilio is never heard."""
         placed: list[list[tuple[int, int, str]]] = [[], []]  # (start, size, payload)
@@ -61,15 +63,17 @@ class Timeline:
                 placed[0].append((start, size, payload))
                 self._media_end = max(self._media_end, start + size)
             elif kind == AGENT:
-                self._pending[str(first)] = payload
+                self._pending.setdefault(str(first), []).append(payload)
             elif kind == PLAYED:
-                sent = self._pending.pop(str(first), None)
-                if sent is None:
+                covered = self._pending.pop(str(first), None)
+                if covered is None:
                     continue  # a stale echo after a clear
-                size = b64_size(sent)
-                start = max(self._agent_cursor, self._media_end - size)
-                placed[1].append((start, size, sent))
-                self._agent_cursor = start + size
+                sizes = [b64_size(sent) for sent in covered]
+                start = max(self._agent_cursor, self._media_end - sum(sizes))
+                for sent, size in zip(covered, sizes, strict=True):
+                    placed[1].append((start, size, sent))
+                    start += size
+                self._agent_cursor = start
             elif kind == CLEARED:
                 self._pending.clear()
         for channel, pieces in enumerate(placed):

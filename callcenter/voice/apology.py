@@ -35,7 +35,11 @@ async def play_apology(stream: PhoneLine, playback: Playback, played_out: asynci
     """Queue the apology after whatever is already playing (marks as for agent audio) and wait,
     bounded, until the caller has heard it."""
     for chunk in apology_chunks():
-        name = playback.forwarded("apology", 0, b64_len(chunk))
+        closing = playback.boundary("apology", 0)
+        if closing is not None:
+            await stream.send_mark(closing)
+        name, _ = playback.forwarded("apology", 0, b64_len(chunk))
+        playback.flush()  # a mark after every chunk: each is a second long
         played_out.clear()
         await stream.send_media(chunk)
         await stream.send_mark(name)

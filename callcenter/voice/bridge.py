@@ -266,13 +266,18 @@ class CallBridge(BridgeEndings):
         if event.item_id not in self.turns.agent:
             self.turns.agent_turn(event.item_id, event.response_id)
             self.turns.set_speaking("agent")
-        name = state.playback.forwarded(event.item_id, event.content_index, b64_len(event.payload))
+        playback = state.playback
+        closing = playback.boundary(event.item_id, event.content_index)
+        if closing is not None:
+            await self.stream.send_mark(closing)  # the previous item's last stretch
+        name, due = playback.forwarded(event.item_id, event.content_index, b64_len(event.payload))
         if self.recorder is not None:
             self.recorder.agent(name, event.payload)
         self._played_out.clear()
-        # A mark after every chunk: its echo proves that much audio reached the caller.
+        # A mark per ~100 ms of audio: its echo proves that much audio reached the caller.
         await self.stream.send_media(event.payload)
-        await self.stream.send_mark(name)
+        if due:
+            await self.stream.send_mark(name)
         state.frames_out += 1
 
     async def _on_tool_call(self, event: ToolCall) -> None:
@@ -343,6 +348,9 @@ class CallBridge(BridgeEndings):
             state.active_response = None
         if event.usage:
             state.usage.add(Usage.of_response(event.usage))
+        tail = state.playback.flush()
+        if tail is not None:
+            await self.stream.send_mark(tail)  # the response's audio is over: mark its end
         self.turns.response_done(event.response_id)
         self._update_played_out()
         deferred, state.deferred_request = state.deferred_request, None

@@ -87,6 +87,23 @@ def test_agent_audio_lands_when_played_and_cleared_audio_never_does() -> None:
     assert agent[0] == 7200 and agent[-1] == 8799  # from 0.9 s to 1.1 s, back to back
 
 
+def test_one_mark_places_every_chunk_it_covers_back_to_back() -> None:
+    out: list[np.ndarray] = []
+    timeline = Timeline(out.append)
+    caller_frames(timeline, 0, 1000, SILENCE)
+    # Five 20 ms chunks under one mark, echoed at 1.0 s: 100 ms of agent audio ending there.
+    timeline.apply([("a", "a1", b64(bytes([0x10 + n]) * 160)) for n in range(5)])
+    timeline.apply([("p", "a1", "")])
+    caller_frames(timeline, 1000, 2000, SILENCE)
+    timeline.close()
+    frames = np.concatenate(out)
+    agent = np.flatnonzero(frames[:, 1])
+    assert agent[0] == 7200 and agent[-1] == 7999 and len(agent) == 800
+    # in the order they were sent: each 20 ms stretch holds its own chunk's samples
+    firsts = [int(frames[7200 + n * 160, 1]) for n in range(5)]
+    assert len(set(firsts)) == 5
+
+
 async def test_recorder_turns_appended_events_into_a_closed_valid_file(tmp_path: Path) -> None:
     store = LocalRecordingStore(tmp_path)
     started: list[bool] = []

@@ -35,7 +35,7 @@ def test_each_echoed_mark_publishes_the_words_heard_so_far() -> None:
     hub, playback = _Hub(), Playback()
     turns = TurnTracker(call_id=7, writer=_Writer(), hub=hub, playback=playback)  # type: ignore[arg-type]
     turns.agent_text("i1", TEXT, final=True, response_id="r1")
-    marks = [playback.forwarded("i1", 0, 1600) for _ in range(5)]  # 1 s of audio, 5 chunks
+    marks = [playback.forwarded("i1", 0, 1600)[0] for _ in range(5)]  # 1 s of audio, 5 chunks
     for mark in marks:
         playback.acknowledged(mark)
         turns.heard("i1")

@@ -2,10 +2,11 @@
 
 from datetime import datetime
 
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from callcenter.db.models import TranscriptTurn
-from callcenter.db.repo.once import insert_once
 
 
 def list_turns(*, session: Session, call_id: int) -> list[TranscriptTurn]:
@@ -18,6 +19,9 @@ def list_turns(*, session: Session, call_id: int) -> list[TranscriptTurn]:
     return list(session.exec(query).all())
 
 
+_INSERTED = ("call_id", "turn_key", "role", "text", "started_at", "interrupted", "created_at")
+
+
 def add_turn(
     *,
     session: Session,
@@ -28,14 +32,11 @@ def add_turn(
     started_at: datetime,
     interrupted: bool = False,
 ) -> TranscriptTurn | None:
-    """Insert a turn once; a turn with the same key for the call is left as it is."""
-    existing = session.exec(
-        select(TranscriptTurn).where(
-            TranscriptTurn.call_id == call_id, TranscriptTurn.turn_key == turn_key
-        )
-    ).first()
-    if existing is not None:
-        return None
+    """Insert a turn once; a turn with the same key for the call is left as it is.
+
+    One `INSERT … ON CONFLICT DO NOTHING` statement (no read first, no savepoint): turns are
+    written for every live call, and the writer's Python time is time the audio loop waits for
+    the GIL."""
     turn = TranscriptTurn(
         call_id=call_id,
         turn_key=turn_key,
@@ -44,4 +45,17 @@ def add_turn(
         started_at=started_at,
         interrupted=interrupted,
     )
-    return insert_once(session, turn)
+    values = {key: getattr(turn, key) for key in _INSERTED}
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(TranscriptTurn)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["call_id", "turn_key"])
+        .returning(col(TranscriptTurn.id))
+    )
+    turn_id = session.execute(statement).scalar_one_or_none()
+    if turn_id is None:
+        return None
+    turn.id = turn_id
+    return turn
