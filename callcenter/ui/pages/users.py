@@ -14,7 +14,7 @@ from callcenter.ui.components.common import (
     table_box,
 )
 from callcenter.ui.pages.users_data import ROLES, UserRow, add_user, load_users, set_active
-from callcenter.ui.state.auth import AuthState, CurrentUser
+from callcenter.ui.state.auth import AuthState
 
 MANAGERS_ONLY = "Only managers can manage users."
 
@@ -27,22 +27,13 @@ class UsersState(AuthState):
     message: rx.Field[str] = rx.field("")
     form_key: rx.Field[int] = rx.field(0)
 
-    async def _manager(self) -> tuple[CurrentUser | None, Any]:
-        """The signed-in manager, or the redirect to send anyone else away with."""
-        user = await self.current_user()
-        if user is None:
-            return None, self.login_redirect()
-        if not user.is_manager:
-            return None, rx.redirect("/")
-        return user, None
-
     async def _reload(self) -> None:
         self.users = await asyncio.to_thread(load_users)
 
     @rx.event
     async def on_load(self):
         self.error = self.message = ""
-        user, refuse = await self._manager()
+        user, refuse = await self.manager_or_refusal()
         if user is None:
             yield refuse
             return
@@ -54,7 +45,7 @@ class UsersState(AuthState):
     @rx.event
     async def add(self, form: dict[str, str]):
         self.error = self.message = ""
-        user, refuse = await self._manager()
+        user, refuse = await self.manager_or_refusal()
         if user is None:
             self.error = MANAGERS_ONLY
             yield refuse
@@ -80,7 +71,7 @@ class UsersState(AuthState):
     @rx.event
     async def set_active(self, user_id: int, active: bool):
         self.error = self.message = ""
-        user, refuse = await self._manager()
+        user, refuse = await self.manager_or_refusal()
         if user is None:
             self.error = MANAGERS_ONLY
             return refuse

@@ -25,7 +25,7 @@ from callcenter.ui.pages.webhooks_data import (
     load_endpoints,
     resend_delivery,
 )
-from callcenter.ui.state.auth import AuthState, CurrentUser
+from callcenter.ui.state.auth import AuthState
 
 MANAGERS_ONLY = "Only managers can manage webhooks."
 
@@ -41,14 +41,6 @@ class WebhooksState(AuthState):
     new_secret: rx.Field[str] = rx.field("")
     form_key: rx.Field[int] = rx.field(0)
 
-    async def _manager(self) -> tuple[CurrentUser | None, Any]:
-        user = await self.current_user()
-        if user is None:
-            return None, self.login_redirect()
-        if not user.is_manager:
-            return None, rx.redirect("/")
-        return user, None
-
     async def _reload(self) -> None:
         self.endpoints = await asyncio.to_thread(load_endpoints)
         ids = [e.id for e in self.endpoints]
@@ -61,7 +53,7 @@ class WebhooksState(AuthState):
     @rx.event
     async def on_load(self):
         self.error = self.message = self.new_secret = ""
-        user, refuse = await self._manager()
+        user, refuse = await self.manager_or_refusal()
         if user is None:
             yield refuse
             return
@@ -73,7 +65,7 @@ class WebhooksState(AuthState):
     @rx.event
     async def add(self, form: dict[str, Any]):
         self.error = self.message = self.new_secret = ""
-        user, refuse = await self._manager()
+        user, refuse = await self.manager_or_refusal()
         if user is None:
             self.error = MANAGERS_ONLY
             yield refuse
@@ -104,7 +96,7 @@ class WebhooksState(AuthState):
     @rx.event
     async def delete(self, endpoint_id: int):
         self.error = self.message = self.new_secret = ""
-        user, refuse = await self._manager()
+        user, refuse = await self.manager_or_refusal()
         if user is None:
             self.error = MANAGERS_ONLY
             return refuse
@@ -116,7 +108,7 @@ class WebhooksState(AuthState):
     @rx.event
     async def resend(self, delivery_id: int):
         self.error = self.message = ""
-        user, refuse = await self._manager()
+        user, refuse = await self.manager_or_refusal()
         if user is None:
             self.error = MANAGERS_ONLY
             return refuse

@@ -78,6 +78,16 @@ class AuthState(rx.State):
         target = f"{path}?{query}" if query else path
         return rx.redirect(f"/login?next={quote(target, safe='')}")
 
+    async def manager_or_refusal(self) -> tuple[CurrentUser | None, EventSpec | None]:
+        """The signed-in manager, or the redirect that sends anyone else away (to sign in, or
+        home for a rep)."""
+        user = await self.current_user()
+        if user is None:
+            return None, self.login_redirect()
+        if not user.is_manager:
+            return None, rx.redirect("/")
+        return user, None
+
     @rx.event
     async def require_login(self):
         """on_load guard for pages that need nothing more than a signed-in user."""
