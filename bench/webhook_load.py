@@ -28,6 +28,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
+import psutil
+import uvloop
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -143,6 +145,16 @@ async def drive(base_url: str, requests: list[Request]) -> Result:
     return result
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time of a process and its children so far."""
+    process = psutil.Process(pid)
+    total = 0.0
+    for p in [process, *process.children(recursive=True)]:
+        times = p.cpu_times()
+        total += times.user + times.system
+    return total
+
+
 def percentile(samples: list[float], q: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] if ordered else 0.0
@@ -171,6 +183,31 @@ def server_env(port: int, fake_port: int, database_url: str) -> dict[str, str]:
     return env
 
 
+def profile(args: argparse.Namespace, pid: int, name: str) -> subprocess.Popen[bytes] | None:
+    """py-spy over the run (collapsed stacks, for `python -m bench.profile_top`)."""
+    if not args.profile:
+        return None
+    return subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "py-spy"),
+            "record",
+            "--pid",
+            str(pid),
+            "--nonblocking",
+            "--duration",
+            str(max(1, int(args.seconds))),
+            "--rate",
+            "200",
+            "--format",
+            "raw",
+            "--output",
+            f"{args.profile}-{name}.txt",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
 def run_one(name: str, database_url: str, args: argparse.Namespace) -> None:
     from callcenter.db.migrate import upgrade_to_head
 
@@ -196,7 +233,7 @@ def run_one(name: str, database_url: str, args: argparse.Namespace) -> None:
             *args.server_args.split(),
         ],
         cwd=workdir,
-        env=server_env(port, fake_port, database_url),
+        env=server_env(port, free_port() if args.no_voice else fake_port, database_url),
         stdout=subprocess.DEVNULL,
         stderr=None if args.verbose else subprocess.DEVNULL,
     )
@@ -206,7 +243,12 @@ def run_one(name: str, database_url: str, args: argparse.Namespace) -> None:
         httpx.get(f"{base_url}/health/live", timeout=30)
         requests = prepared(base_url, args.rate, args.seconds, args.status)
         load = os.getloadavg()[0]
-        result = asyncio.run(drive(base_url, requests))
+        profiler = profile(args, server.pid, name)
+        cpu_before, began = cpu_seconds(server.pid), time.perf_counter()
+        result = uvloop.run(drive(base_url, requests))
+        cpu, wall = cpu_seconds(server.pid) - cpu_before, time.perf_counter() - began
+        if profiler is not None:
+            profiler.wait(60)
         load_after = os.getloadavg()[0]
         for kind in sorted({r.kind for r in requests}):
             ms = result.latency_ms.get(kind, [])
@@ -217,6 +259,7 @@ def run_one(name: str, database_url: str, args: argparse.Namespace) -> None:
                 f"{percentile(ms, 0.99):.1f} / {max(ms, default=0):.1f} ms "
                 f"| {len(errors)}{' ' + errors[0] if errors else ''} "
                 f"| {percentile(result.lag_ms, 0.99):.1f} / {max(result.lag_ms):.1f} ms "
+                f"| {cpu / wall:.2f} cores, {1000 * cpu / len(requests):.1f} ms per request "
                 f"| {load:.1f} → {load_after:.1f} |",
                 flush=True,
             )
@@ -235,6 +278,12 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--status", action="store_true", help="also each call's status callback")
     parser.add_argument("--server-args", default="", help="extra uvicorn arguments")
+    parser.add_argument(
+        "--no-voice",
+        action="store_true",
+        help="point the voice sessions at a closed port (the webhook's own cost, no session)",
+    )
+    parser.add_argument("--profile", help="record the server with py-spy to PROFILE-<db>.txt")
     parser.add_argument("--verbose", action="store_true", help="show the server's stderr")
     args = parser.parse_args()
     print(
