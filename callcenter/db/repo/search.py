@@ -8,11 +8,22 @@ table, as its planner sees fit), the FTS5 trigram tables on SQLite.
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, CompoundSelect, Select, literal_column, or_, text, union
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Select,
+    func,
+    literal_column,
+    or_,
+    text,
+    union,
+)
 from sqlmodel import Session, col, select
 
 from callcenter.db.models import Call, Lead, TranscriptTurn
 from callcenter.db.search_index import SEARCHED
+
+SEPARATOR = "\x1f"  # the unit separator: typed into no search box
 
 
 def _fts_rowids(table: str, columns: tuple[str, ...], term: str) -> Select[Any]:
@@ -50,7 +61,12 @@ def lead_filter(session: Session, q: str) -> ColumnElement[bool]:
     columns = SEARCHED["leads"][1]
     if session.get_bind().dialect.name == "sqlite":
         return col(Lead.id).in_(_one(_ids(session, Lead, "leads", columns, [term])))
-    return or_(*(col(getattr(Lead, c)).ilike(f"%{term}%") for c in columns))
+    if "%" in term or "_" in term or SEPARATOR in term:
+        return or_(*(col(getattr(Lead, c)).ilike(f"%{term}%") for c in columns))
+    # A plain text is inside one field iff it is inside the fields joined by a character it
+    # does not hold: one ILIKE a row instead of five (half the time of a scan).
+    joined = func.concat_ws(SEPARATOR, *(getattr(Lead, c) for c in columns))
+    return joined.ilike(f"%{term}%")
 
 
 def call_ids(session: Session, q: str, call_id: int | None) -> CompoundSelect[Any]:

@@ -59,6 +59,8 @@ NEEDLES = [
     "  grace  ",
     "mixed case",
     "bookings",
+    "grace\x1fliu",
+    "liu.example",
 ]
 
 
