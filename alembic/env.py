@@ -6,6 +6,7 @@ from sqlmodel import SQLModel
 import callcenter.db.campaign_models  # noqa: F401
 import callcenter.db.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from alembic import context
+from callcenter.db.migrate import include_name, objects_of
 from callcenter.db.session import make_engine
 
 config = context.config
@@ -28,6 +29,8 @@ def _configure(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         compare_server_default=True,
+        include_name=include_name,
+        include_object=objects_of(connection.dialect.name),
     )
 
 

@@ -1,5 +1,6 @@
 """Apply the Alembic migrations that ship with the app, and check for drift."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
@@ -12,6 +13,7 @@ from sqlmodel import SQLModel
 import callcenter.db.campaign_models  # noqa: F401
 import callcenter.db.models  # noqa: F401
 from alembic import command
+from callcenter.db.search_index import is_other_dialects, is_search_table
 from callcenter.db.session import make_engine
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -45,6 +47,28 @@ def schema_diff(engine: Engine) -> list[object]:
     """What autogenerate would change: empty when the migrations match the models."""
     with engine.connect() as conn:
         context = MigrationContext.configure(
-            conn, opts={"compare_type": True, "compare_server_default": True}
+            conn,
+            opts={
+                "compare_type": True,
+                "compare_server_default": True,
+                "include_name": include_name,
+                "include_object": objects_of(conn.dialect.name),
+            },
         )
         return list(compare_metadata(context, SQLModel.metadata))
+
+
+def include_name(name: str | None, type_: str, _parents: object) -> bool:
+    """Leave the FTS5 search tables (not models) out of autogenerate."""
+    return not (type_ == "table" and name is not None and is_search_table(name))
+
+
+def objects_of(dialect: str) -> Callable[..., bool]:
+    """An `include_object` that leaves out the models' indexes for other databases."""
+
+    def include_object(
+        obj: object, _name: object, type_: str, reflected: bool, _to: object
+    ) -> bool:
+        return reflected or type_ != "index" or not is_other_dialects(obj, dialect)
+
+    return include_object

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from callcenter.db.search_index import trigram_index
 from callcenter.db.types import UTCDateTime, utcnow
 
 
@@ -87,6 +88,9 @@ class OutboxStatus(StrEnum):
 
 class Lead(SQLModel, table=True):
     __tablename__ = "leads"
+    __table_args__ = tuple(
+        trigram_index("leads", c) for c in ("name", "email", "phone", "business_type", "need")
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     name: str | None = Field(default=None, max_length=200)
@@ -104,6 +108,7 @@ class Lead(SQLModel, table=True):
 
 class Call(SQLModel, table=True):
     __tablename__ = "calls"
+    __table_args__ = (trigram_index("calls", "from_number"), trigram_index("calls", "to_number"))
 
     id: int | None = Field(default=None, primary_key=True)
     call_sid: str | None = Field(default=None, max_length=64, unique=True)
@@ -157,7 +162,10 @@ class TranscriptTurn(SQLModel, table=True):
     """One finished utterance. `(call_id, turn_key)` makes re-delivery idempotent."""
 
     __tablename__ = "transcript_turns"
-    __table_args__ = (UniqueConstraint("call_id", "turn_key", name="uq_turn_call_key"),)
+    __table_args__ = (
+        UniqueConstraint("call_id", "turn_key", name="uq_turn_call_key"),
+        trigram_index("transcript_turns", "text"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     call_id: int = Field(foreign_key="calls.id", index=True, ondelete="CASCADE")

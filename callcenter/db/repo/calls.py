@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, or_, update
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from callcenter.db.models import (
@@ -11,10 +11,9 @@ from callcenter.db.models import (
     CallDirection,
     CallStatus,
     CallStatusEvent,
-    Lead,
-    TranscriptTurn,
 )
-from callcenter.db.repo.paging import Page, paginate
+from callcenter.db.repo import search
+from callcenter.db.repo.paging import Page, paginate, paginate_once
 from callcenter.db.types import as_utc, utcnow
 
 
@@ -104,27 +103,7 @@ def list_calls(
             col(Call.lead_id).is_not(None) if has_lead else col(Call.lead_id).is_(None)
         )
     if q and q.strip():
-        needle = f"%{q.strip().lower()}%"
-        digits = "".join(ch for ch in q if ch.isdigit())
-        lead_ids = select(Lead.id).where(
-            or_(col(Lead.name).ilike(needle), col(Lead.email).ilike(needle))
-        )
-        turn_calls = select(TranscriptTurn.call_id).where(col(TranscriptTurn.text).ilike(needle))
-        clauses: list[ColumnElement[bool]] = [
-            col(Call.lead_id).in_(lead_ids),
-            col(Call.id).in_(turn_calls),
-            col(Call.from_number).ilike(needle),
-            col(Call.to_number).ilike(needle),
-        ]
-        if len(digits) >= 3:
-            clauses += [
-                col(Call.from_number).contains(digits),
-                col(Call.to_number).contains(digits),
-            ]
-        call_id = as_id(q.strip())
-        if call_id is not None:
-            clauses.append(col(Call.id) == call_id)
-        query = query.where(or_(*clauses))
+        query = query.where(col(Call.id).in_(search.call_ids(session, q, as_id(q.strip()))))
     sort_columns = {
         "started_at": col(Call.started_at),
         "duration": col(Call.duration_seconds),
@@ -135,6 +114,8 @@ def list_calls(
     column = sort_columns.get(key, col(Call.started_at))
     order = column.desc() if sort.startswith("-") else column.asc()
     query = query.order_by(order, col(Call.id).desc())
+    if q and q.strip():
+        return paginate_once(session, query, col(Call.id), limit=limit, offset=offset)
     return paginate(session, query, limit=limit, offset=offset)
 
 

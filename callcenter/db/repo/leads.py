@@ -8,8 +8,9 @@ from sqlalchemy import ColumnElement, or_, update
 from sqlmodel import Session, col, select
 
 from callcenter.db.models import Call, Lead, LeadNote, OutboxMessage
+from callcenter.db.repo import search
 from callcenter.db.repo.calls import MAX_ID
-from callcenter.db.repo.paging import Page, paginate
+from callcenter.db.repo.paging import Page, paginate, paginate_once
 from callcenter.db.types import as_utc
 
 
@@ -30,7 +31,9 @@ def list_leads(
     offset: int = 0,
 ) -> Page[Lead]:
     """Filter, search (name, email, phone, business, need) and page the leads, newest first."""
-    query = _filtered(status=status, q=q, since=since, until=until)
+    query = _filtered(session, status=status, q=q, since=since, until=until)
+    if q and q.strip():
+        return paginate_once(session, query, col(Lead.id), limit=limit, offset=offset)
     return paginate(session, query, limit=limit, offset=offset)
 
 
@@ -44,7 +47,7 @@ def iter_leads(
     batch: int = 500,
 ) -> Iterator[Lead]:
     """Every lead matching the filters, newest first, fetched in batches (for exports)."""
-    query = _filtered(status=status, q=q, since=since, until=until)
+    query = _filtered(session, status=status, q=q, since=since, until=until)
     offset = 0
     while True:
         rows = list(session.exec(query.limit(batch).offset(offset)).all())
@@ -55,6 +58,7 @@ def iter_leads(
 
 
 def _filtered(
+    session: Session,
     *,
     status: str | None,
     q: str | None,
@@ -69,16 +73,7 @@ def _filtered(
     if until:
         query = query.where(Lead.created_at < as_utc(until))
     if q and q.strip():
-        needle = f"%{q.strip().lower()}%"
-        query = query.where(
-            or_(
-                col(Lead.name).ilike(needle),
-                col(Lead.email).ilike(needle),
-                col(Lead.phone).ilike(needle),
-                col(Lead.business_type).ilike(needle),
-                col(Lead.need).ilike(needle),
-            )
-        )
+        query = query.where(search.lead_filter(session, q))
     return query.order_by(col(Lead.created_at).desc(), col(Lead.id).desc())
 
 
