@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from callcenter import metrics
+from callcenter.db.types import utcnow
 from callcenter.voice.bridge_endings import BridgeEndings
 from callcenter.voice.bridge_tools import ToolRunner
 from callcenter.voice.history import carry_over, past_turns
@@ -159,6 +160,9 @@ class BridgeRenewals(BridgeEndings):
         owed = owed or state.deferred_request is not None
         self.voice = self.tool_runner.voice = voice
         self._session_started = state.last_event_at = time.monotonic()
+        # The new session counts its audio from the next frame: the caller's turns are dated
+        # from there (not from the start of the call's stream).
+        state.audio_origin = utcnow()
         self._successor = None
         self.renewals += 1
         # Turns finished while the new session was opening follow the ones it was given.
