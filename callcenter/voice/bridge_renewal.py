@@ -88,6 +88,13 @@ class BridgeRenewals(BridgeEndings):
     async def _renewal_timer(self) -> None:
         """Planned renewals, one per session, for as long as the call lasts."""
         self._session_started = time.monotonic()
+        try:
+            await self._planned_renewals()
+        except Exception:
+            # The call goes on with its session; at the limit the service's expiry renews it.
+            log.exception("planned voice session renewal failed", extra=self._log)
+
+    async def _planned_renewals(self) -> None:
         while not self._ending_started:
             limit = self._session_limit()
             if limit is None:
