@@ -74,8 +74,6 @@ class CallBridge(BridgeRenewals):
         self.voice = voice
         # Makes the next session when this one nears the provider's limit (bridge_renewal.py).
         self.voice_factory = voice_factory
-        self.renewals = 0
-        self._successor = None
         self.settings = settings
         self.carrier = carrier
         self.life = life

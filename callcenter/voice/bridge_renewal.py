@@ -39,9 +39,9 @@ class BridgeRenewals(BridgeEndings):
 
     tool_runner: ToolRunner
     voice_factory: VoiceSessionFactory | None
-    renewals: int
-    _session_started: float
-    _successor: "asyncio.Task[tuple[VoiceSession, set[str]] | None] | None"
+    renewals = 0  # sessions replaced so far in this call
+    _session_started = 0.0
+    _successor: "asyncio.Task[tuple[VoiceSession, set[str]] | None] | None" = None
     _handlers: dict[type, Callable[[Any], Awaitable[None]]]
 
     async def _on_agent_audio(self, event: AgentAudio) -> None:
