@@ -13,6 +13,7 @@ from callcenter.config import Settings, get_settings
 from callcenter.sim.call import SimulatedCall
 from callcenter.sim.carrier import SIMULATED_PRICE, SimulatorCarrier
 from callcenter.telephony.carrier import TwilioCarrier
+from callcenter.ui.pages.calls_data import load_call_detail
 from tests.fakes.twilio_rest import FakeCall, FakeTwilio, fake_twilio_rest
 from tests.support.served_core import ACCOUNT_SID, AUTH_TOKEN
 from tests.voice.bridge_calls import call_row
@@ -59,6 +60,8 @@ async def test_a_price_twilio_sets_late_is_added_to_the_calls_cost(
     view = CallView.of(call)
     assert view.cost_usd == pytest.approx(AI_COST + 0.013)
     assert view.carrier_cost_usd == pytest.approx(0.013)
+    page = load_call_detail(call_id)  # the call page shows both
+    assert (page.ai_cost, page.carrier_cost) == ("$0.2500", "$0.0130")
     # Run again (the sweeper may): the priced call is not asked again, nothing is added twice.
     await CarrierCost(carrier, delays=QUICK)(call_id)
     assert fake_call.fetches == 3
