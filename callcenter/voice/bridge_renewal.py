@@ -196,9 +196,9 @@ class BridgeRenewals(BridgeEndings):
         if task is None:
             return
         task.cancel()
-        try:
-            successor = await task
-        except asyncio.CancelledError:
+        await asyncio.wait([task])  # a cancellation of this task itself still propagates
+        if task.cancelled() or task.exception() is not None:
             return
+        successor = task.result()
         if successor is not None:
             await successor[0].close()
