@@ -54,7 +54,9 @@ class CarrierCost:
                 price = await self.carrier.call_price(call_sid)
             except CarrierError as exc:
                 log.warning("carrier price not available: %s", exc.message, extra=log_extra)
-                continue
+                if exc.code is not None:
+                    return  # the carrier answered, and refused (an unknown call): no retry
+                continue  # unreachable: try again later
             if price is None:
                 continue
             if price.unit != PRICED_UNIT:

@@ -106,3 +106,14 @@ async def test_the_simulator_prices_a_call_once_it_has_ended(migrated: Settings)
     assert call.carrier_cost_usd == pytest.approx(0.021)
     assert CallView.of(call).cost_usd == pytest.approx(0.021)  # no AI cost stored: carrier only
     assert SimulatorCarrier(migrated).price == SIMULATED_PRICE
+
+
+async def test_a_call_the_carrier_does_not_know_is_not_asked_again(
+    env: dict[str, str], migrated: Settings, twilio: FakeTwilio
+) -> None:
+    carrier, fake_call, _ = await dialled_call(env, migrated, twilio)
+    unknown = make_call("outbound", call_sid="CA" + "7" * 32)
+    await CarrierCost(carrier, delays=QUICK)(unknown)
+    fetches = [r for r in twilio.requests if r[0] == "GET" and r[1].endswith("7" * 32 + ".json")]
+    assert len(fetches) == 1  # Twilio answered 20404: no retries
+    assert call_row(unknown).carrier_cost_usd is None
