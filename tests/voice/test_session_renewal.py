@@ -2,8 +2,12 @@
 
 import asyncio
 
+from callcenter.config import get_settings
 from callcenter.db.models import EndReason
 from callcenter.voice.history import CONTINUING
+from callcenter.voice.providers.openai_realtime import OpenAIRealtimeSession
+from callcenter.voice.providers.unavailable import UnavailableVoiceSession
+from callcenter.voice.session import RenewableSession
 from tests.fakes.realtime_server import Connection, FakeRealtime, Reply, Script
 from tests.voice.bridge_calls import GREETING, call_row, start_bridge, turns
 from tests.voice.conftest import StartVoiced
@@ -202,3 +206,10 @@ async def test_a_renewal_that_cannot_connect_apologises_and_ends_ai_unavailable(
     call = call_row(call_id)
     assert call.end_reason == EndReason.ai_unavailable
     assert [t.text for t in turns(call_id)] == [GREETING]
+
+
+def test_only_an_engine_with_a_session_limit_is_renewed(env: dict[str, str]) -> None:
+    env["REALTIME_MAX_SESSION_SECONDS"] = "1800"
+    realtime = OpenAIRealtimeSession(get_settings())
+    assert isinstance(realtime, RenewableSession) and realtime.max_session_seconds == 1800
+    assert not isinstance(UnavailableVoiceSession("no engine"), RenewableSession)
