@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 SIMULATOR_ACCOUNT_SID = "AC" + "0" * 32
 SIMULATOR_NUMBER = "+15005550006"
 NOT_IN_PROGRESS = 21220  # Twilio: "Call is not in-progress. Cannot redirect."
+CALL_NOT_FOUND = 20404  # Twilio: "The requested resource was not found"
 SAY_SECONDS_PER_CHAR = 0.06
 # What a simulated call costs at the carrier: about a minute of a US number's voice rate.
 SIMULATED_PRICE = CallPrice(amount=Decimal("0.0140"), unit="USD")
@@ -106,10 +107,10 @@ class SimulatorCarrier:
         return DialResult(call_sid=call.call_sid, status="queued")
 
     async def call_price(self, call_sid: str) -> CallPrice | None:
-        """Like Twilio: a price once the call has ended, none while it goes on."""
-        call = self.calls.get(call_sid)
-        if call is None or not call.ended.is_set():
-            return None
+        """The configured price of a call placed here (at once: Twilio takes a while, the
+        simulator does not); a call it never carried is refused, as Twilio does (20404)."""
+        if call_sid not in self.calls:
+            raise CarrierError("The requested call was not found", code=CALL_NOT_FOUND)
         return self.price
 
     async def hang_up(self, call_sid: str) -> None:

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from callcenter.calls import records
-from callcenter.calls.carrier import CallPrice
+from callcenter.calls.carrier import CallPrice, CarrierError
 from callcenter.calls.carrier_cost import CarrierCost
 from callcenter.calls.views import CallView
 from callcenter.config import Settings, get_settings
@@ -92,15 +92,16 @@ async def test_a_price_in_another_currency_is_kept_out(
     assert CallView.of(call).cost_usd == pytest.approx(AI_COST)
 
 
-async def test_the_simulator_prices_a_call_once_it_has_ended(migrated: Settings) -> None:
+async def test_the_simulator_prices_the_calls_it_carried(migrated: Settings) -> None:
     carrier = SimulatorCarrier(migrated, price=CallPrice(Decimal("0.0210"), "USD"))
     sim = SimulatedCall(
         call_sid="CA" + "5" * 32, direction="inbound", from_number="+1555", to_number="+1556"
     )
     carrier.calls[sim.call_sid] = sim
     call_id = make_call("inbound", call_sid=sim.call_sid)
-    assert await carrier.call_price(sim.call_sid) is None  # still going on
-    sim.ended.set()
+    with pytest.raises(CarrierError) as unknown:
+        await carrier.call_price("CA" + "6" * 32)  # never carried here: refused like Twilio
+    assert unknown.value.code == 20404
     await CarrierCost(carrier, delays=())(call_id)
     call = call_row(call_id)
     assert call.carrier_cost_usd == pytest.approx(0.021)
