@@ -1,7 +1,7 @@
 """The carrier's price per call
 
-Revision ID: 0102_call_carrier_cost
-Revises: 0101_lead_status_changed_at
+Revision ID: 0103_call_carrier_cost
+Revises: 0102_list_indexes
 Create Date: 2026-12-03 12:00:00
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0102_call_carrier_cost"
-down_revision: str | None = "0101_lead_status_changed_at"
+revision: str = "0103_call_carrier_cost"
+down_revision: str | None = "0102_list_indexes"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
