@@ -15,6 +15,7 @@ from callcenter.accounts import service as accounts
 from callcenter.banner import print_start_banner
 from callcenter.calls.after_call import AfterCall
 from callcenter.calls.carrier import Carrier
+from callcenter.calls.carrier_cost import CarrierCost
 from callcenter.calls.completed import AnnounceCompleted
 from callcenter.calls.drain import install_sigterm_drain
 from callcenter.calls.life import CallLife
@@ -99,7 +100,9 @@ def build_core(
     carrier = carrier or build_carrier(settings)
     hub = hub or LiveHub()
     live_calls = LiveCalls()
-    after_call = AfterCall([LeadFinalizer(settings=settings, hub=hub), AnnounceCompleted()])
+    after_call = AfterCall(
+        [LeadFinalizer(settings=settings, hub=hub), AnnounceCompleted(), CarrierCost(carrier)]
+    )
     life = CallLife(hub=hub, live_calls=live_calls, carrier=carrier, after_call=after_call)
     voice_factory = voice_factory or build_voice_factory(settings)
     dialer = OutboundDialer(settings=settings, carrier=carrier, life=life)

@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     # Voice bridge limits: a silent Realtime session counts as lost after this many seconds;
     # calls are wound up (goodbye) before the Realtime session cap.
     realtime_stall_seconds: float = Field(default=10.0, gt=0)
+    # The AI provider ends a session after a while (60 min at last report): a new session
+    # carrying the conversation takes over before this many seconds (float: tests compress time).
+    realtime_max_session_seconds: float = Field(default=3300.0, gt=0)
     # A voice session opened at the webhook is closed if its media stream has not started.
     voice_preconnect_seconds: float = Field(default=15.0, gt=0, le=15.0)
     realtime_prices: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_REALTIME_PRICES))

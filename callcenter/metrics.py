@@ -77,6 +77,12 @@ FRAMES_DROPPED = Counter(
     "Audio frames dropped (malformed, or a queue full) instead of reaching the other side.",
     registry=_local,
 )
+SESSION_RENEWALS = Counter(
+    "callcenter_voice_session_renewals",
+    "Voice AI sessions replaced mid-call by a new one (planned before the limit, or expired).",
+    ("kind",),
+    registry=_local,
+)
 ERRORS = Counter(
     "callcenter_errors",
     "Errors by kind (http_5xx, unhandled_exception, realtime_*, carrier_*, email_*, ...).",
@@ -96,6 +102,11 @@ def observe_first_audio(seconds: float) -> None:
 def count_error(kind: str) -> None:
     """Count one error; `kind` is a short fixed word (never user input: it becomes a label)."""
     ERRORS.labels(kind=kind[:40]).inc()
+
+
+def count_session_renewal(kind: str) -> None:
+    """Count one mid-call session renewal; `kind` is `planned` or `expired`."""
+    SESSION_RENEWALS.labels(kind=kind).inc()
 
 
 def count_frame_dropped(count: int = 1) -> None:

@@ -1,6 +1,7 @@
 """The `Carrier` Protocol: what a call needs from a phone network (Twilio, the simulator)."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Protocol
 
 
@@ -22,6 +23,14 @@ class DialResult:
     status: str
 
 
+@dataclass(frozen=True, slots=True)
+class CallPrice:
+    """What the carrier charged for a call, as it reports it (Twilio: `price`, `price_unit`)."""
+
+    amount: Decimal  # what was charged, positive (Twilio writes charges as negative numbers)
+    unit: str  # ISO 4217, e.g. "USD"
+
+
 class Carrier(Protocol):
     """Places, ends and transfers calls (Twilio's REST API or the simulator)."""
 
@@ -38,6 +47,10 @@ class Carrier(Protocol):
 
     async def say_and_hang_up(self, call_sid: str, message: str) -> None:
         """Redirect a live call to speak `message` (e.g. a voicemail), then hang up."""
+
+    async def call_price(self, call_sid: str) -> CallPrice | None:
+        """The call's price once the carrier has set it (None until then; often a while after
+        the call ended)."""
 
     async def aclose(self) -> None:
         """Release what the carrier holds (the simulator ends the calls it is still running)."""

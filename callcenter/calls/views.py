@@ -48,11 +48,16 @@ class CallView(BaseModel):
         return f"/api/calls/{self.call_sid}/recording"
 
     usage: dict[str, Any] | None = None  # AI tokens summed over the call
-    cost_usd: float | None = None  # the AI's price for this call (REALTIME_PRICES)
+    # What the call cost: the AI's price (REALTIME_PRICES), plus the carrier's once reported.
+    cost_usd: float | None = None
+    carrier_cost_usd: float | None = None  # the carrier's price (USD), when it reported one
 
     @classmethod
     def of(cls, call: Call) -> "CallView":
-        return cls.model_validate(call)
+        view = cls.model_validate(call)
+        if call.carrier_cost_usd is not None:
+            view.cost_usd = round((call.cost_usd or 0.0) + call.carrier_cost_usd, 6)
+        return view
 
 
 class TurnView(BaseModel):

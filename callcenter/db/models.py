@@ -130,6 +130,8 @@ class Call(SQLModel, table=True):
     # AI usage summed over the call's responses (the Realtime API's shape) and its price.
     usage: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     cost_usd: float | None = Field(default=None)
+    # The carrier's price for the call in USD, when it reported one (after the call).
+    carrier_cost_usd: float | None = Field(default=None)
     # Bumped whenever a finished call is finalised (leads + emails); guards double work.
     finalized_at: datetime | None = _opt_ts()
     updated_at: datetime = _ts()

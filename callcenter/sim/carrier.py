@@ -9,9 +9,10 @@ import asyncio
 import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from callcenter.calls.carrier import CarrierError, DialResult
+from callcenter.calls.carrier import CallPrice, CarrierError, DialResult
 from callcenter.config import Settings
 from callcenter.sim.call import SimulatedCall
 from callcenter.sim.caller import SimulatedCaller
@@ -36,7 +37,10 @@ log = logging.getLogger(__name__)
 SIMULATOR_ACCOUNT_SID = "AC" + "0" * 32
 SIMULATOR_NUMBER = "+15005550006"
 NOT_IN_PROGRESS = 21220  # Twilio: "Call is not in-progress. Cannot redirect."
+CALL_NOT_FOUND = 20404  # Twilio: "The requested resource was not found"
 SAY_SECONDS_PER_CHAR = 0.06
+# What a simulated call costs at the carrier: about a minute of a US number's voice rate.
+SIMULATED_PRICE = CallPrice(amount=Decimal("0.0140"), unit="USD")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,11 +85,13 @@ class SimulatorCarrier:
         caller_factory: CallerFactory | None = None,
         ring_seconds: float = 0.2,
         keep_sent_messages: bool = False,
+        price: CallPrice | None = SIMULATED_PRICE,
     ) -> None:
         self._settings = settings
         self.caller_factory = caller_factory
         self._ring_seconds = ring_seconds
         self._keep_sent = keep_sent_messages
+        self.price = price  # what every ended call costs (None: no price reported, ever)
         self.account_sid = settings.twilio_account_sid or SIMULATOR_ACCOUNT_SID
         self.say_seconds_per_char = SAY_SECONDS_PER_CHAR
         self.calls: dict[str, SimulatedCall] = {}
@@ -99,6 +105,13 @@ class SimulatorCarrier:
         caller = self._pick_caller(call)
         self._start(call, self._run_outbound(call, caller))
         return DialResult(call_sid=call.call_sid, status="queued")
+
+    async def call_price(self, call_sid: str) -> CallPrice | None:
+        """The configured price of a call placed here (at once: Twilio takes a while, the
+        simulator does not); a call it never carried is refused, as Twilio does (20404)."""
+        if call_sid not in self.calls:
+            raise CarrierError("The requested call was not found", code=CALL_NOT_FOUND)
+        return self.price
 
     async def hang_up(self, call_sid: str) -> None:
         call = self.calls.get(call_sid)

@@ -3,6 +3,7 @@
 import asyncio
 import logging
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
@@ -15,7 +16,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
 
-from callcenter.calls.carrier import CarrierError, DialResult
+from callcenter.calls.carrier import CallPrice, CarrierError, DialResult
 from callcenter.config import Settings
 from callcenter.telephony import twiml
 from callcenter.telephony.signature import webhook_url
@@ -127,8 +128,25 @@ class TwilioCarrier:
     async def transfer(self, call_sid: str, to: str) -> None:
         await self._update(call_sid, twiml=twiml.dial(to))
 
+    async def call_price(self, call_sid: str) -> CallPrice | None:
+        call = await self._run(lambda: self._client.calls(call_sid).fetch())
+        return parse_price(call.price, call.price_unit)
+
     async def aclose(self) -> None:
         return None  # the SDK's HTTP client holds nothing that needs closing
 
     async def say_and_hang_up(self, call_sid: str, message: str) -> None:
         await self._update(call_sid, twiml=twiml.say_and_hang_up(message))
+
+
+def parse_price(price: object, unit: object) -> CallPrice | None:
+    """Twilio's `price` ("-0.01300", a charge written as a negative number; null until it is
+    known) and `price_unit` as a `CallPrice`; None while there is none."""
+    if price is None or not isinstance(unit, str) or not unit:
+        return None
+    try:
+        amount = Decimal(str(price))
+    except InvalidOperation:
+        log.warning("unreadable call price %r", price)
+        return None
+    return CallPrice(amount=abs(amount), unit=unit.upper()) if amount.is_finite() else None

@@ -17,7 +17,8 @@ from callcenter.db.types import utcnow
 from callcenter.live.hub import LiveHub
 from callcenter.recording.calls import start_recorder
 from callcenter.voice import instructions, realtime_events
-from callcenter.voice.bridge_endings import PLAYOUT_TIMEOUT, BridgeEndings
+from callcenter.voice.bridge_endings import PLAYOUT_TIMEOUT
+from callcenter.voice.bridge_renewal import BridgeRenewals
 from callcenter.voice.bridge_state import BridgeState, audio_origin, spoken_at
 from callcenter.voice.bridge_tools import ToolRunner
 from callcenter.voice.call_context import load_session_config
@@ -34,11 +35,13 @@ from callcenter.voice.session import (
     ResponseStarted,
     SessionClosed,
     SessionConfig,
+    SessionExpired,
     SessionReady,
     ToolCall,
     VoiceConnectError,
     VoiceError,
     VoiceSession,
+    VoiceSessionFactory,
 )
 from callcenter.voice.tools.base import ToolCallContext, ToolRegistry, ToolResult
 from callcenter.voice.transcript_writer import TranscriptWriter
@@ -48,7 +51,7 @@ from callcenter.voice.usage import Usage
 log = logging.getLogger(__name__)
 
 
-class CallBridge(BridgeEndings):
+class CallBridge(BridgeRenewals):
     """Caller audio → voice engine, agent audio → caller, transcripts → database, under one
     `TaskGroup`; whichever side ends first ends the call for both."""
 
@@ -63,11 +66,14 @@ class CallBridge(BridgeEndings):
         hub: LiveHub,
         tools: ToolRegistry,
         prepared: "asyncio.Future[SessionConfig] | None" = None,
+        voice_factory: VoiceSessionFactory | None = None,
     ) -> None:
         self.stream = stream
         # A voice session opened when the call's webhook was answered (see voice/preconnect.py).
         self.prepared = prepared
         self.voice = voice
+        # Makes the next session when this one nears the provider's limit (bridge_renewal.py).
+        self.voice_factory = voice_factory
         self.settings = settings
         self.carrier = carrier
         self.life = life
@@ -105,6 +111,7 @@ class CallBridge(BridgeEndings):
             ResponseDone: self._on_response_done,
             CallerIdle: self._on_idle,
             VoiceError: self._on_error,
+            SessionExpired: self._on_expired,
             SessionClosed: self._on_closed,
             SessionReady: self._on_ready,
         }
@@ -120,9 +127,10 @@ class CallBridge(BridgeEndings):
                 log.error("voice engine unavailable: %s", exc, extra=self._log)
                 await self._run_until_done(self._fail_unavailable())
                 return
-            await self._run_until_done(self._voice_loop(), self._watchdog())
+            await self._run_until_done(self._voice_loop(), self._watchdog(), self._renewal_timer())
         finally:
             await self.tool_runner.finish()
+            await self._close_successor()
             await self.voice.close()
             self.turns.flush()
             await self.writer.close()
@@ -190,7 +198,6 @@ class CallBridge(BridgeEndings):
 
     async def _caller_loop(self) -> None:
         state = self.state
-        send_audio = self.voice.send_audio
         recorder = self.recorder
         try:
             async for message in self.stream.incoming():
@@ -198,7 +205,7 @@ class CallBridge(BridgeEndings):
                     state.frames_in += 1
                     if state.audio_origin is None:
                         state.audio_origin = audio_origin(message.position_ms)
-                    await send_audio(message.payload)
+                    await self.voice.send_audio(message.payload)  # renewed sessions too
                     if recorder is not None:
                         recorder.caller(message.position_ms, message.payload)
                 elif isinstance(message, MarkPlayed):
@@ -227,18 +234,9 @@ class CallBridge(BridgeEndings):
 
     # --- voice side ----------------------------------------------------------------------
 
-    async def _voice_loop(self) -> None:
-        handlers = self._handlers
-        async for event in self.voice.events():
-            self.state.last_event_at = time.monotonic()
-            if isinstance(event, AgentAudio):  # the hot path skips the table
-                await self._on_agent_audio(event)
-                continue
-            await handlers[type(event)](event)
-            if isinstance(event, SessionClosed):
-                return
-
     async def _on_ready(self, event: SessionReady) -> None:
+        if self.renewals:
+            return  # a renewed session carries on the conversation: no second greeting
         opening = instructions.opening_instructions(self.settings, self.config)
         await self._request_response(f"{self.config.instructions}\n\n{opening}")
 

@@ -39,6 +39,11 @@ class ToolRunner:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    @property
+    def busy(self) -> bool:
+        """A tool is running (its answer is still owed to the model)."""
+        return bool(self._tasks)
+
     async def finish(self) -> None:
         """At the end of the call: a lead being saved is kept, within bounds."""
         if self._tasks:

@@ -77,6 +77,7 @@ class CallConnector:
             hub=self.hub,
             tools=self.tools,
             prepared=prepared.ready if prepared else None,
+            voice_factory=self._voice,
         )
         self.life.live_calls.add(bridge)
         try:

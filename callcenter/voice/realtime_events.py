@@ -16,6 +16,7 @@ from callcenter.voice.session import (
     CallerTranscript,
     ResponseDone,
     ResponseStarted,
+    SessionExpired,
     SessionReady,
     ToolCall,
     VoiceError,
@@ -31,6 +32,8 @@ HARMLESS_ERROR_CODES = frozenset({"response_cancel_not_active"})
 # A response.create that crossed the start of a response the service began by itself: the
 # bridge asks again once that response is done.
 BUSY_ERROR_CODE = "conversation_already_has_active_response"
+# The service ends a session at its duration limit with this error, then closes the socket.
+EXPIRED_ERROR_CODE = "session_expired"
 
 Handler = Callable[[dict[str, Any]], VoiceEvent | None]
 
@@ -152,6 +155,8 @@ def _error(data: dict[str, Any]) -> VoiceEvent | None:
     if code in HARMLESS_ERROR_CODES:
         log.debug("ignoring harmless realtime error %s", code)
         return None
+    if code == EXPIRED_ERROR_CODE:
+        return SessionExpired(message=_str(error, "message"))
     return VoiceError(message=_str(error, "message") or "unknown error", code=code, fatal=False)
 
 

@@ -1,8 +1,8 @@
 """What the bridge needs from any voice engine: the `VoiceSession` Protocol and its events."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +86,14 @@ class VoiceError:
 
 
 @dataclass(frozen=True, slots=True)
+class SessionExpired:
+    """The service ended the session for its duration limit (it closes next): not a failure,
+    the bridge renews the session and the call goes on."""
+
+    message: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class SessionClosed:
     """The engine's connection ended (by us or by the service)."""
 
@@ -104,6 +112,7 @@ VoiceEvent = (
     | ResponseDone
     | CallerIdle
     | VoiceError
+    | SessionExpired
     | SessionClosed
 )
 
@@ -178,6 +187,27 @@ class VoiceSession(Protocol):
 
     async def close(self) -> None:
         """End the session at once; idempotent."""
+
+
+@dataclass(frozen=True, slots=True)
+class PastTurn:
+    """One turn already spoken in the call, carried over to a renewed session."""
+
+    role: str  # "caller" | "agent"
+    text: str
+
+
+@runtime_checkable
+class RenewableSession(VoiceSession, Protocol):
+    """A session the provider ends after a while: the bridge replaces it before then."""
+
+    @property
+    def max_session_seconds(self) -> float:
+        """How long a session may be used before it is renewed."""
+        ...
+
+    async def add_history(self, turns: Sequence[PastTurn]) -> None:
+        """Add turns spoken earlier in the call to the conversation (before any reply)."""
 
 
 class VoiceSessionFactory(Protocol):

@@ -41,6 +41,7 @@ class TurnTracker:
     done_responses: set[str] = field(default_factory=set)
     speaking: str | None = None
     heard_words: HeardWords = field(default_factory=HeardWords)
+    spoken: list[Turn] = field(default_factory=list)  # every turn written, for a renewed session
 
     def agent_turn(self, item_id: str, response_id: str = "") -> AgentTurn:
         turn = self.agent.get(item_id)
@@ -131,16 +132,16 @@ class TurnTracker:
     def write(
         self, role: str, key: str, text: str, started_at: datetime, *, interrupted: bool = False
     ) -> None:
-        self.writer.add(
-            Turn(
-                call_id=self.call_id,
-                key=f"{role}:{key}",
-                role=role,
-                text=text,
-                started_at=started_at,
-                interrupted=interrupted,
-            )
+        turn = Turn(
+            call_id=self.call_id,
+            key=f"{role}:{key}",
+            role=role,
+            text=text,
+            started_at=started_at,
+            interrupted=interrupted,
         )
+        self.spoken.append(turn)
+        self.writer.add(turn)
 
     def set_speaking(self, who: str | None) -> None:
         """Publish who is speaking now (`caller`, `agent` or None) when it changes."""

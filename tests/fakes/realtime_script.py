@@ -43,6 +43,9 @@ class Script:
     default_reply: Reply = field(default_factory=lambda: Reply("Okay.", audio_ms=200))
     audio_byte: int = 0x55  # what the agent's audio is made of (never silence)
     audio_factory: Callable[[int, int, int], bytes] | None = None  # (response, chunk, size)
+    # Like the service's session limit: this long after connecting, a connection is sent an
+    # `error` with code `session_expired` and closed.
+    session_limit_seconds: float | None = None
 
 
 @dataclass
@@ -56,10 +59,28 @@ class Connection:
     appended_bytes: int = 0
     errors: list[str] = field(default_factory=list)  # codes of the error events it was sent
     rejected_appends: int = 0  # appends whose audio was not base64 (answered with an error)
+    expired: bool = False  # the session limit ended it (`session_expired`, then closed)
 
     def of_type(self, kind: str) -> list[dict[str, Any]]:
         return [e for e in list(self.events) if e.get("type") == kind]
 
+    def messages(self) -> list[tuple[str, str]]:
+        """(role, text) of each message item the client added with `conversation.item.create`."""
+        items = [e.get("item") or {} for e in self.of_type("conversation.item.create")]
+        return [
+            (item["role"], part.get("text", ""))
+            for item in items
+            if item.get("type") == "message"
+            for part in item.get("content") or []
+        ]
+
+
+# GA content types of a message item, by role (others are refused with `invalid_value`).
+MESSAGE_CONTENT = {
+    "user": {"input_text", "input_audio", "input_image"},
+    "assistant": {"output_text", "output_audio"},
+    "system": {"input_text"},
+}
 
 # What the fake reports for each completed response: a fixed input (with a cached part) and
 # output tokens from the reply itself (an audio token per 20 ms, a text token per word).

@@ -141,6 +141,11 @@ class FakeRealtime:
         """Client events of `kind` on the latest connection ([] before any connected)."""
         return self.connections[-1].of_type(kind) if self.connections else []
 
+    @property
+    def sessions(self) -> list[RealtimeSession]:
+        """The server side of each connection, in order."""
+        return list(self._sessions)
+
     def open_connections(self) -> int:
         return sum(1 for c in self.connections if not c.closed)
 

@@ -12,6 +12,7 @@ from websockets.exceptions import ConnectionClosed
 
 from tests.fakes.realtime_script import (
     BETA_SESSION_FIELDS,
+    MESSAGE_CONTENT,
     SILENCE,
     Connection,
     Reply,
@@ -31,6 +32,7 @@ class RealtimeSession:
         self.record = record
         self.script = fake.script
         self.ids = 0
+        self.number = len(fake.connections)  # ids are unique across connections, as in the service
         self.audio_ms = 0.0
         self.speaking = False
         self.silence_ms = 0.0
@@ -45,7 +47,7 @@ class RealtimeSession:
 
     def new_id(self, prefix: str) -> str:
         self.ids += 1
-        return f"{prefix}_{self.ids:04d}"
+        return f"{prefix}_{self.number:02d}{self.ids:04d}"
 
     async def send(self, event: dict[str, Any]) -> None:
         if self.stalled and not str(event.get("type")).startswith("input_audio_buffer."):
@@ -56,6 +58,8 @@ class RealtimeSession:
 
     async def run(self) -> None:
         await self.send({"type": "session.created", "session": {"type": "realtime"}})
+        if self.script.session_limit_seconds is not None:
+            self.spawn(self.expire(self.script.session_limit_seconds))
         try:
             async for raw in self.ws:
                 event = json.loads(raw)
@@ -210,8 +214,34 @@ class RealtimeSession:
             return
         await self.cancel_active("client_cancelled")
 
+    async def expire(self, after: float) -> None:
+        """The service's session limit: an error saying so, then the socket closes."""
+        await asyncio.sleep(after)
+        self.record.expired = True
+        await self.send(
+            {
+                "type": "error",
+                "error": {
+                    "type": "invalid_request_error",
+                    "code": "session_expired",
+                    "message": "Your session hit the maximum duration of 60 minutes.",
+                    "param": None,
+                    "event_id": None,
+                },
+            }
+        )
+        await self.ws.close(code=1000)
+
     async def on_conversation_item_create(self, event: dict[str, Any]) -> None:
         item = dict(event.get("item") or {})
+        if item.get("type") == "message":
+            allowed = MESSAGE_CONTENT.get(str(item.get("role")), set())
+            kinds = [part.get("type") for part in item.get("content") or []]
+            if not kinds or any(kind not in allowed for kind in kinds):
+                await self.error(
+                    "invalid_value", f"Invalid content {kinds} for role {item.get('role')!r}."
+                )
+                return
         item.setdefault("id", self.new_id("item_client"))
         await self.send({"type": "conversation.item.added", "item": item})
         await self.send({"type": "conversation.item.done", "item": item})

@@ -26,6 +26,11 @@ class FakeCall:
     status: str = "queued"
     updates: list[dict[str, list[str]]] = field(default_factory=list)
     created_at: float = field(default_factory=time.monotonic)  # when the request arrived
+    # Twilio's price of the call (a charge, written negative), null until Twilio has set it.
+    price: str | None = "-0.01300"
+    price_unit: str = "USD"
+    priced_after_fetches: int = 0  # the price reads null for this many GETs, as after a call
+    fetches: int = 0  # GETs of the call resource
 
     @property
     def to(self) -> str:
@@ -41,6 +46,8 @@ class FakeCall:
             "direction": "outbound-api",
             "api_version": API_VERSION,
             "uri": f"/{API_VERSION}/Accounts/{self.account_sid}/Calls/{self.sid}.json",
+            "price": self.price if self.fetches > self.priced_after_fetches else None,
+            "price_unit": self.price_unit,
         }
 
 
@@ -181,6 +188,22 @@ def _app(state: FakeTwilio) -> FastAPI:
         state.updated.set()
         if params.get("Status") == ["completed"]:
             call.status = "completed"
+        return JSONResponse(call.resource())
+
+    @app.get(f"/{API_VERSION}/Accounts/{{account}}/Calls/{{sid}}.json")
+    async def fetch_call(account: str, sid: str, request: Request) -> JSONResponse:
+        state.requests.append(("GET", request.url.path, _query(request)))
+        if not _authorised(request, account):
+            return state.error(401, 20003, "Authenticate")
+        call = state.calls.get(sid.removesuffix(".json"))
+        if call is None:
+            return state.error(
+                404,
+                20404,
+                f"The requested resource /{API_VERSION}/Accounts/{account}/Calls/{sid}.json "
+                "was not found",
+            )
+        call.fetches += 1
         return JSONResponse(call.resource())
 
     numbers_path = f"/{API_VERSION}/Accounts/{{account}}/IncomingPhoneNumbers"

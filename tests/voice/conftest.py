@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from callcenter.api import Core, build_core
-from callcenter.calls.carrier import DialResult
+from callcenter.calls.carrier import CallPrice, DialResult
 from callcenter.config import Settings, get_settings
 from callcenter.db.models import CallDirection, CallStatus
 from callcenter.db.repo import calls as calls_repo
@@ -85,6 +85,9 @@ class RecordingCarrier:
 
     async def say_and_hang_up(self, call_sid: str, message: str) -> None:
         await self.hang_up(call_sid)
+
+    async def call_price(self, call_sid: str) -> CallPrice | None:
+        return None  # no price reported
 
     async def aclose(self) -> None:
         return None

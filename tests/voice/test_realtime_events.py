@@ -12,6 +12,7 @@ from callcenter.voice.session import (
     CallerTranscript,
     ResponseDone,
     ResponseStarted,
+    SessionExpired,
     SessionReady,
     ToolCall,
     VoiceError,
@@ -109,3 +110,22 @@ def test_unknown_and_malformed_messages_are_ignored() -> None:
     assert realtime_events.parse('{"type": "rate_limits.updated", "rate_limits": []}') is None
     assert realtime_events.parse("not json") is None
     assert realtime_events.parse("[1, 2]") is None
+
+
+def test_session_expired_is_its_own_event_not_an_error() -> None:
+    raw = json.dumps(
+        {
+            "type": "error",
+            "event_id": "event_9",
+            "error": {
+                "type": "invalid_request_error",
+                "code": "session_expired",
+                "message": "Your session hit the maximum duration of 60 minutes.",
+                "param": None,
+                "event_id": None,
+            },
+        }
+    )
+    assert realtime_events.parse(raw) == SessionExpired(
+        message="Your session hit the maximum duration of 60 minutes."
+    )

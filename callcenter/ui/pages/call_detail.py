@@ -210,6 +210,7 @@ def _body() -> rx.Component:
                         _meta("Ended", d.ended),
                         _meta("Call SID", d.call_sid),
                         _meta("AI cost", d.ai_cost),
+                        _meta("Carrier cost", d.carrier_cost),
                         columns="2",
                         spacing="3",
                     ),

@@ -149,6 +149,7 @@ class CallDetail:
     sentiment: str = ""
     recording_url: str = ""
     ai_cost: str = ""  # what the AI cost on this call, when it reported usage
+    carrier_cost: str = ""  # what the carrier charged, once it reported a price
     timeline: list[TimelineEntry] = field(default_factory=list)
     turns: list[ChatTurnAt] = field(default_factory=list)
 
@@ -193,6 +194,7 @@ def load_call_detail(call_id: int) -> CallDetail:
             sentiment=call.sentiment or "",
             recording_url=CallView.of(call).recording_url or "",
             ai_cost=usd(call.cost_usd) if call.cost_usd is not None else "",
+            carrier_cost=usd(call.carrier_cost_usd) if call.carrier_cost_usd is not None else "",
             timeline=[
                 TimelineEntry(
                     status=e.status,

@@ -5,7 +5,7 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import orjson
@@ -16,6 +16,7 @@ from callcenter import metrics
 from callcenter.config import Settings
 from callcenter.voice import realtime_events
 from callcenter.voice.session import (
+    PastTurn,
     SessionClosed,
     SessionConfig,
     SessionReady,
@@ -150,6 +151,15 @@ class OpenAIRealtimeSession:
         }
         await self._send({"type": "conversation.item.create", "item": item})
 
+    @property
+    def max_session_seconds(self) -> float:
+        """The service ends a session after a while: the bridge renews it before this."""
+        return self._settings.realtime_max_session_seconds
+
+    async def add_history(self, turns: Sequence[PastTurn]) -> None:
+        for turn in turns:
+            await self._send({"type": "conversation.item.create", "item": message_item(turn)})
+
     async def send_tool_result(self, call_id: str, output: str) -> None:
         item = {"type": "function_call_output", "call_id": call_id, "output": output}
         await self._send({"type": "conversation.item.create", "item": item})
@@ -176,3 +186,13 @@ class OpenAIRealtimeSession:
             with contextlib.suppress(Exception):
                 async with asyncio.timeout(2):
                     await conn.close()
+
+
+def message_item(turn: PastTurn) -> dict[str, Any]:
+    """A past turn as a GA conversation item: the caller's words as a user `input_text`
+    message, the agent's as an assistant `output_text` message."""
+    if turn.role == "agent":
+        role, kind = "assistant", "output_text"
+    else:
+        role, kind = "user", "input_text"
+    return {"type": "message", "role": role, "content": [{"type": kind, "text": turn.text}]}
