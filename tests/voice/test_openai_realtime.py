@@ -51,6 +51,8 @@ async def test_provider_connects_configures_and_streams_audio_both_ways(
         async for event in events:
             if isinstance(event, AgentAudio):
                 break
+    # The reply may come before the fake has recorded the append (separate paths).
+    await fake.until(lambda: bool(fake.sent("input_audio_buffer.append")))
     await session.close()
     assert fake.last.path.startswith("/v1/realtime?model=")
     appended = fake.last.of_type("input_audio_buffer.append")
@@ -89,3 +91,21 @@ async def test_fake_rejects_beta_shapes_like_the_real_service(
                 break
     await conn.close()
     await client.close()
+
+
+def test_the_websocket_proxy_comes_from_the_environment_once_per_host(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from openai import AsyncOpenAI
+
+    from callcenter.voice.providers import openai_realtime
+
+    monkeypatch.setattr(openai_realtime, "_proxies", {})
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("NO_PROXY", "internal.example")
+    proxied = AsyncOpenAI(api_key="sk-test", base_url="https://api.openai.com/v1")
+    direct = AsyncOpenAI(api_key="sk-test", base_url="https://internal.example/v1")
+    assert openai_realtime.websocket_proxy(proxied) == "http://proxy.example:3128"
+    assert openai_realtime.websocket_proxy(direct) is None
+    monkeypatch.delenv("HTTPS_PROXY")  # looked up once: a later change is not read per call
+    assert openai_realtime.websocket_proxy(proxied) == "http://proxy.example:3128"

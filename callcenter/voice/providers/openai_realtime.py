@@ -11,6 +11,8 @@ from typing import Any
 import orjson
 from openai import AsyncOpenAI, OpenAIError
 from websockets.exceptions import ConnectionClosed, InvalidStatus, WebSocketException
+from websockets.proxy import get_proxy
+from websockets.uri import parse_uri
 
 from callcenter import metrics
 from callcenter.config import Settings
@@ -32,6 +34,7 @@ _SEND_ERRORS = (ConnectionClosed, OpenAIError, WebSocketException, OSError)
 
 
 _clients: dict[tuple[str | None, str | None], AsyncOpenAI] = {}
+_proxies: dict[str, str | None] = {}
 
 
 def shared_client(settings: Settings) -> AsyncOpenAI:
@@ -46,6 +49,16 @@ def shared_client(settings: Settings) -> AsyncOpenAI:
             max_retries=0,
         )
     return client
+
+
+def websocket_proxy(client: AsyncOpenAI) -> str | None:
+    """The proxy for the client's websocket host, looked up once per process: left to itself
+    the websocket library reads every proxy variable of the environment on each connect."""
+    base = str(client.websocket_base_url or client.base_url)
+    if base not in _proxies:
+        uri = parse_uri(base.replace("https://", "wss://", 1).replace("http://", "ws://", 1))
+        _proxies[base] = get_proxy(uri)
+    return _proxies[base]
 
 
 def warm_up(settings: Settings) -> None:
@@ -67,12 +80,19 @@ class OpenAIRealtimeSession:
         """Connect, send `session.update`, and wait until the service accepted it."""
         client = shared_client(self._settings)
         # No `on_reconnecting`: a dropped session is never silently resumed (the call ends).
-        manager = client.realtime.connect(model=self._settings.openai_realtime_model)
+        manager = client.realtime.connect(
+            model=self._settings.openai_realtime_model,
+            websocket_connection_options={"proxy": websocket_proxy(client)},  # type: ignore[typeddict-unknown-key]
+        )
         started = time.perf_counter()
         try:
             async with asyncio.timeout(CONNECT_TIMEOUT):
                 self._conn = await manager.enter()
-                await self._conn.session.update(session=realtime_session(self._settings, config))
+                # Our payload is the GA shape already (voice/session_config.py): sent as it is,
+                # without the SDK's per-field conversion (a few % of a webhook's CPU).
+                session = realtime_session(self._settings, config)
+                update = {"type": "session.update", "session": session}
+                await self._conn.send_raw(orjson.dumps(update).decode())
                 await self._await_session_updated()
             metrics.observe_realtime_connect(time.perf_counter() - started)
         except VoiceConnectError:
