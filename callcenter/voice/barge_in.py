@@ -67,6 +67,11 @@ def words_interrupt(text: str) -> bool:
     return len(said) >= 2 and not all(word in BACKCHANNELS for word in said)
 
 
+def interrupts(speech_ms: int, text: str) -> bool:
+    """The rule on a whole sound over the agent: it lasted, or its words interrupt."""
+    return speech_ms >= MIN_SPEECH_MS or words_interrupt(text)
+
+
 def level(frame: bytes) -> int:
     """Mean loudness step of a μ-law frame (every 4th sample)."""
     sample = frame[::4]
