@@ -133,9 +133,11 @@ def test_barge_in_through_the_simulator_truncates_at_what_the_caller_heard(
 
     async def caller(line: CallerLine) -> None:
         await hear_audio(line, 1.2)  # about a second of the long greeting
-        await line.say(b"\x22" * 8 * 400)  # the caller talks over it
         stats = line.stats  # type: ignore[attr-defined]
+        # The caller talks over it; speech that goes on for 400 ms cuts the agent off.
+        await line.say(b"\x22" * 8 * 400)
         played_when_cut.append(stats.bytes_played)
+        await line.say(b"\x22" * 8 * 600)
         await hear_audio(line, 2.0)
         await line.hang_up()
 
