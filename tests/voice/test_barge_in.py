@@ -9,7 +9,7 @@ import pytest
 
 from callcenter.voice.line import MULAW_BYTES_PER_MS
 from tests.fakes.realtime_server import FakeRealtime, Reply, Script
-from tests.voice.bridge_calls import start_bridge, turns
+from tests.voice.bridge_calls import call_row, start_bridge, turns
 from tests.voice.conftest import StartVoiced
 from tests.voice.phone_line import PhoneLine
 
@@ -158,3 +158,23 @@ async def test_a_lone_okay_while_the_agent_is_silent_gets_a_reply(
         ("caller", "Okay."),
         ("agent", "Great."),
     ]
+
+
+async def test_a_backchannel_makes_no_reply_due_so_a_silent_service_is_not_taken_for_lost(
+    env: dict[str, str], start_voiced: StartVoiced
+) -> None:
+    env["REALTIME_STALL_SECONDS"] = "0.5"
+    _, settings = start_voiced(
+        Script(replies=[Reply(LONG, audio_ms=4000)], caller_says=["Mhmm."], stall_after_responses=1)
+    )
+    line, carrier, task, call_id = await start_bridge(settings, speed=1.0)
+    async with asyncio.timeout(20):
+        await line.played(1000)
+        line.say(300)  # the model answers nothing more, but nothing is due
+        await line.played(4000)
+        line.hang_up()
+        await task
+    await line.close()
+    # The bridge never ended the call (no apology, no ai_unavailable): the caller hung up.
+    assert call_row(call_id).end_reason is None
+    assert carrier.hang_ups == [] and line.clears == 0 and line.played_ms == 4000
