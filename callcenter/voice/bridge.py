@@ -331,14 +331,6 @@ class CallBridge(BridgeInterrupt, BridgeRenewals):
             await self._interrupt()  # a short sound, but words that interrupt ("wait, stop")
             await self._answer_caller()
 
-    async def _answer_caller(self) -> None:
-        """The caller's turn is over: ask for the reply (the service does not answer by itself);
-        from now on a reply is due, and a service silent for REALTIME_STALL_SECONDS is lost."""
-        if self.state.goodbye is not None or self._ending_started:
-            return  # the goodbye is coming or playing
-        self.state.first_audio_from = time.monotonic()
-        await self._request_response()
-
     async def _on_response_started(self, event: ResponseStarted) -> None:
         self.state.active_response = event.response_id
         self.state.awaiting_response_since = None

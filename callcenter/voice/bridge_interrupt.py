@@ -1,6 +1,8 @@
-"""The bridge's barge-in: cut the agent off at what the caller heard (`barge_in` decides when)."""
+"""The bridge's barge-in: cut the agent off at what the caller heard, then ask for the reply."""
 
+import asyncio
 import logging
+import time
 
 from callcenter.recording.recorder import CallRecorder
 from callcenter.voice.bridge_state import BridgeState
@@ -20,8 +22,12 @@ class BridgeInterrupt:
     turns: TurnTracker
     recorder: CallRecorder | None
     _log: dict[str, str]
+    _ending: asyncio.Task[None] | None
 
     def _update_played_out(self) -> None:
+        raise NotImplementedError  # provided by the bridge
+
+    async def _request_response(self, text: str | None = None) -> None:
         raise NotImplementedError  # provided by the bridge
 
     def _agent_speaking(self) -> bool:
@@ -52,3 +58,11 @@ class BridgeInterrupt:
         await self.voice.truncate(cut.item_id, cut.content_index, cut.audio_end_ms)
         self.turns.interrupted(cut.item_id, cut.played, cut.sent)
         log.info("caller interrupted the agent at %d ms", cut.audio_end_ms, extra=self._log)
+
+    async def _answer_caller(self) -> None:
+        """The caller's turn is over: ask for the reply (the service does not answer by itself);
+        from now on a reply is due, and a service silent for REALTIME_STALL_SECONDS is lost."""
+        if self.state.goodbye is not None or self._ending is not None:
+            return  # the goodbye is coming or playing
+        self.state.first_audio_from = time.monotonic()
+        await self._request_response()
