@@ -104,19 +104,21 @@ class BargeIn:
 
     def __init__(self) -> None:
         self.position_ms = 0  # caller audio handed to the engine so far
-        self._ring: deque[tuple[int, str]] = deque(maxlen=RING_MS // 20)
+        # Payloads only (strings are not tracked by the garbage collector; a tuple per frame
+        # would make its young collections run more often on the audio path).
+        self._ring: deque[str] = deque(maxlen=RING_MS // 20)
         self._turns: dict[str, CallerTurn] = {}
         self._metering: CallerTurn | None = None
 
     def heard(self, payload: str) -> bool:
         """One caller frame (base64 μ-law), as it goes to the engine."""
-        at = self.position_ms
-        self.position_ms = at + b64_len(payload) // 8
-        self._ring.append((at, payload))
+        self.position_ms += b64_len(payload) // 8
+        self._ring.append(payload)
         turn = self._metering
         if turn is None:
             return False
-        return self._meter(turn, at, payload)
+        frame = _decode(payload)
+        return self._voiced(turn, self.position_ms - len(frame) // 8, frame)
 
     def started(self, item_id: str, audio_start_ms: int, *, over_agent: bool) -> bool:
         """The engine heard the caller start; `over_agent`: the agent is speaking now."""
@@ -125,7 +127,7 @@ class BargeIn:
             self._turns[item_id] = CallerTurn(Turn.ANSWER)
             return False
         turn = self._turns[item_id] = CallerTurn(Turn.UNDECIDED, onset_ms=audio_start_ms)
-        frames = [(at, _decode(payload)) for at, payload in self._ring]
+        frames = self._recent()
         floor = min((level(frame) for _, frame in frames), default=0)
         turn.threshold = max(VOICED_MIN, floor + VOICED_ABOVE_FLOOR)
         self._metering = turn
@@ -164,8 +166,16 @@ class BargeIn:
 
     # --- metering ------------------------------------------------------------------------
 
-    def _meter(self, turn: CallerTurn, at: int, payload: str) -> bool:
-        return self._voiced(turn, at, _decode(payload))
+    def _recent(self) -> list[tuple[int, bytes]]:
+        """The kept frames, decoded, with where each began in the caller's audio (ms)."""
+        frames: list[tuple[int, bytes]] = []
+        end = self.position_ms
+        for payload in reversed(self._ring):
+            frame = _decode(payload)
+            end -= len(frame) // 8
+            frames.append((end, frame))
+        frames.reverse()
+        return frames
 
     def _voiced(self, turn: CallerTurn, at: int, frame: bytes) -> bool:
         """Count a voiced frame into the turn's stretch; True once the stretch is long enough."""
