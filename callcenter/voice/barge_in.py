@@ -110,6 +110,12 @@ class BargeIn:
         self._turns: dict[str, CallerTurn] = {}
         self._metering: CallerTurn | None = None
 
+    def new_session(self) -> None:
+        """A renewed voice session counts the caller's audio from its own start."""
+        self.position_ms = 0  # kept frames now lie before 0: they still set the line's floor
+        self._turns.clear()
+        self._metering = None
+
     def heard(self, payload: str) -> bool:
         """One caller frame (base64 μ-law), as it goes to the engine."""
         self.position_ms += b64_len(payload) // 8

@@ -44,9 +44,8 @@ class RealtimeSession:
         self.active_id = ""
         self.responses_done = 0
         self.stalled = False
-        # server_vad's `create_response` / `interrupt_response` (on unless session.update says).
-        self.create_response = True
-        self.interrupt_response = True
+        # server_vad's `create_response` / `interrupt_response`: on unless session.update says.
+        self.create_response = self.interrupt_response = True
         self.tasks: set[asyncio.Task[None]] = set()
 
     def new_id(self, prefix: str) -> str:
