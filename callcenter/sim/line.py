@@ -56,6 +56,7 @@ class StreamStats:
     marks_received: list[str] = field(default_factory=list)
     marks_echoed: list[str] = field(default_factory=list)
     clears: int = 0
+    cleared_at: list[float] = field(default_factory=list)  # loop time of each clear
     protocol_errors: list[str] = field(default_factory=list)
     sent_messages: list[dict[str, Any]] = field(default_factory=list)
 
@@ -320,6 +321,7 @@ class SimulatedLine:
         elif isinstance(message, OutboundClear):
             # Cleared audio never plays; the marks queued with it are echoed straight away.
             self.stats.clears += 1
+            self.stats.cleared_at.append(asyncio.get_running_loop().time())
             for item in self._playback:
                 if isinstance(item, _Mark):
                     self._due_marks.append(item.name)

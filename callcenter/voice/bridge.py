@@ -17,7 +17,9 @@ from callcenter.db.types import utcnow
 from callcenter.live.hub import LiveHub
 from callcenter.recording.calls import start_recorder
 from callcenter.voice import instructions, realtime_events
+from callcenter.voice.barge_in import BargeIn
 from callcenter.voice.bridge_endings import PLAYOUT_TIMEOUT
+from callcenter.voice.bridge_interrupt import BridgeInterrupt
 from callcenter.voice.bridge_renewal import BridgeRenewals
 from callcenter.voice.bridge_state import BridgeState, audio_origin, spoken_at
 from callcenter.voice.bridge_tools import ToolRunner
@@ -51,7 +53,7 @@ from callcenter.voice.usage import Usage
 log = logging.getLogger(__name__)
 
 
-class CallBridge(BridgeRenewals):
+class CallBridge(BridgeInterrupt, BridgeRenewals):
     """Caller audio → voice engine, agent audio → caller, transcripts → database, under one
     `TaskGroup`; whichever side ends first ends the call for both."""
 
@@ -87,6 +89,7 @@ class CallBridge(BridgeRenewals):
         self.turns = TurnTracker(
             call_id=stream.call_id, writer=self.writer, hub=hub, playback=self.state.playback
         )
+        self.barge_in = BargeIn()
         self._done = asyncio.Event()
         self._played_out = asyncio.Event()
         self._played_out.set()
@@ -198,6 +201,7 @@ class CallBridge(BridgeRenewals):
 
     async def _caller_loop(self) -> None:
         state = self.state
+        heard = self.barge_in.heard
         recorder = self.recorder
         try:
             async for message in self.stream.incoming():
@@ -206,6 +210,8 @@ class CallBridge(BridgeRenewals):
                     if state.audio_origin is None:
                         state.audio_origin = audio_origin(message.position_ms)
                     await self.voice.send_audio(message.payload)  # renewed sessions too
+                    if heard(message.payload):
+                        await self._interrupt()  # the caller has spoken over the agent long enough
                     if recorder is not None:
                         recorder.caller(message.position_ms, message.payload)
                 elif isinstance(message, MarkPlayed):
@@ -256,12 +262,16 @@ class CallBridge(BridgeRenewals):
         state = self.state
         if event.item_id in state.truncated_items or self._ending_started:
             return  # audio generated after the caller cut in (or after goodbye) is not played
+        new_item = event.item_id not in self.turns.agent
+        if new_item and event.response_id in state.cancelled_responses:
+            state.truncated_items.add(event.item_id)  # a cancelled response's first audio
+            return
         if state.first_audio_from is not None:
             metrics.observe_first_audio(time.monotonic() - state.first_audio_from)
             state.first_audio_from = None
             if state.deferred_request is None:
                 state.awaiting_response_since = None  # the reply is here
-        if event.item_id not in self.turns.agent:
+        if new_item:
             self.turns.agent_turn(event.item_id, event.response_id)
             self.turns.set_speaking("agent")
         playback = state.playback
@@ -303,35 +313,23 @@ class CallBridge(BridgeRenewals):
         self.turns.caller_speech_started(
             event.item_id, spoken_at(state.audio_origin, event.audio_start_ms)
         )
-        if not state.playback.has_pending:
-            return
-        # Barge-in: clear Twilio's queue first so the caller hears nothing more, then tell the
-        # model exactly how much of its item was heard (acknowledged bytes, not wall time).
-        await self.stream.send_clear()
-        if self.recorder is not None:
-            self.recorder.cleared()  # what Twilio still had queued is never heard
-        cut = state.playback.interrupt()
-        self._update_played_out()
-        if cut is None:
-            return
-        state.truncated_items.add(cut.item_id)
-        await self.voice.truncate(cut.item_id, cut.content_index, cut.audio_end_ms)
-        self.turns.interrupted(cut.item_id, cut.played, cut.sent)
-        log.info("caller interrupted the agent at %d ms", cut.audio_end_ms, extra=self._log)
+        # Over the agent, a sound is only a barge-in once it lasts or its words say so.
+        over_agent = self._agent_speaking()
+        if self.barge_in.started(event.item_id, event.audio_start_ms, over_agent=over_agent):
+            await self._interrupt()
 
     async def _on_speech_stopped(self, event: CallerSpeechStopped) -> None:
-        # Server VAD answers the caller by itself: from now on a reply is due, and a service
-        # that stays silent for REALTIME_STALL_SECONDS is treated as lost.
-        self.turns.set_speaking(None)
-        now = time.monotonic()
-        self.state.first_audio_from = now
-        if self.state.awaiting_response_since is None:
-            self.state.awaiting_response_since = now
+        self.turns.set_speaking("agent" if self._agent_speaking() else None)
+        if self.barge_in.stopped(event.item_id):
+            await self._answer_caller()
 
     async def _on_caller_transcript(self, event: CallerTranscript) -> None:
         if not event.final:
             return
         self.turns.caller_text(event.item_id, event.text)
+        if self.barge_in.transcript(event.item_id, event.text):
+            await self._interrupt()  # a short sound, but words that interrupt ("wait, stop")
+            await self._answer_caller()
 
     async def _on_response_started(self, event: ResponseStarted) -> None:
         self.state.active_response = event.response_id
@@ -364,9 +362,10 @@ class CallBridge(BridgeRenewals):
             await self._request_response(deferred[0])  # deferred again if one is still active
 
     async def _on_idle(self, event: CallerIdle) -> None:
-        # The engine prompts a silent caller once by itself; a second silence ends the call.
-        # It answers the timeout with a response of its own: the goodbye follows that one.
+        # The service does not answer a timeout by itself (`create_response` is off): ask for
+        # a prompt to the silent caller; after the second silence's prompt, the goodbye.
         self.state.idle_count += 1
+        await self._request_response()
         if self.state.idle_count >= 2:
             await self._wind_up(EndReason.idle, after_next_response=True)
 

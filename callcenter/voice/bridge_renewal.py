@@ -8,6 +8,7 @@ from typing import Any
 
 from callcenter import metrics
 from callcenter.db.types import utcnow
+from callcenter.voice.barge_in import BargeIn
 from callcenter.voice.bridge_endings import BridgeEndings
 from callcenter.voice.bridge_tools import ToolRunner
 from callcenter.voice.history import carry_over, past_turns
@@ -38,6 +39,7 @@ class BridgeRenewals(BridgeEndings):
     call the usual way (apology, `ai_unavailable`)."""
 
     tool_runner: ToolRunner
+    barge_in: BargeIn
     voice_factory: VoiceSessionFactory | None
     renewals = 0  # sessions replaced so far in this call
     _session_started = 0.0
@@ -170,6 +172,7 @@ class BridgeRenewals(BridgeEndings):
         # The new session counts its audio from the next frame: the caller's turns are dated
         # from there (not from the start of the call's stream).
         state.audio_origin = utcnow()
+        self.barge_in.new_session()
         self._successor = None
         self.renewals += 1
         # Turns finished while the new session was opening follow the ones it was given.

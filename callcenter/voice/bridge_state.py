@@ -24,6 +24,7 @@ class BridgeState:
     last_request: tuple[str | None] | None = None  # the latest response.create sent
     first_audio_from: float | None = None  # when the agent's next first audio is measured from
     truncated_items: set[str] = field(default_factory=set)
+    cancelled_responses: set[str] = field(default_factory=set)  # cancelled at a barge-in
     idle_count: int = 0
     goodbye: EndReason | None = None
     goodbye_response: str | None = None  # None: waiting for the current response to end

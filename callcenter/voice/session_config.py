@@ -1,4 +1,4 @@
-"""The GA `session.update` payload: μ-law both ways, server VAD with interruption, tools."""
+"""The GA `session.update` payload: μ-law both ways, server VAD events only, tools."""
 
 from typing import Any
 
@@ -36,8 +36,10 @@ def realtime_session(settings: Settings, config: SessionConfig) -> dict[str, Any
                     "type": "server_vad",
                     "silence_duration_ms": SILENCE_DURATION_MS,
                     "idle_timeout_ms": IDLE_TIMEOUT_MS,
-                    "create_response": True,
-                    "interrupt_response": True,
+                    # The bridge decides barge-ins and asks for every reply (voice/barge_in.py):
+                    # a "mhmm" or a cough must not cut the agent off or get an answer.
+                    "create_response": False,
+                    "interrupt_response": False,
                 },
             },
             "output": {"format": {"type": "audio/pcmu"}, "voice": settings.openai_voice},

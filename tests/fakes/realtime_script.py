@@ -5,7 +5,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 API_KEY = "sk-test-fake-realtime"
-SILENCE = frozenset({0xFF, 0x7F})
+# μ-law bytes the fake's VAD takes for silence: 0xFF, 0x7F and low noise (the 24 quietest steps
+# of either sign, below about -40 dBFS), as the real VAD ignores a quiet line's hiss.
+SILENCE = frozenset(b for b in range(256) if (~b) & 0x7F < 24)
 BETA_SESSION_FIELDS = (
     "input_audio_format",
     "output_audio_format",
@@ -108,4 +110,15 @@ def response_usage(reply: Reply) -> dict[str, Any]:
             },
         },
         "output_token_details": {"text_tokens": text_out, "audio_tokens": audio_out},
+    }
+
+
+def transcription(item_id: str, transcript: str) -> dict[str, Any]:
+    """The caller's words for one committed input item."""
+    return {
+        "type": "conversation.item.input_audio_transcription.completed",
+        "item_id": item_id,
+        "content_index": 0,
+        "transcript": transcript,
+        "usage": {"type": "duration", "seconds": 1},
     }

@@ -2,10 +2,11 @@
 
 It checks the handshake like the real service (Bearer key, `model` query, no `OpenAI-Beta`
 header), rejects beta-shaped `session.update` fields, runs a simple server VAD over the μ-law
-the client appends (any non-silence byte is speech; 500 ms of silence ends a turn), answers
-with scripted replies (audio deltas, transcript, optional tool call), and records every client
-event. Drop, stall (the model stops answering; VAD still reports) and refusal are scriptable;
-an append that is not base64 gets an `error` event and the session goes on.
+the client appends (any byte louder than a quiet line's hiss is speech; 500 ms of silence ends
+a turn; `create_response` / `interrupt_response` honoured, on by default), answers with scripted
+replies (audio deltas, transcript, optional tool call), and records every client event.
+Drop, stall (the model stops answering; VAD still reports) and refusal are scriptable; an
+append that is not base64 gets an `error` event and the session goes on.
 """
 
 import asyncio

@@ -17,6 +17,7 @@ from tests.fakes.realtime_script import (
     Connection,
     Reply,
     response_usage,
+    transcription,
 )
 
 if TYPE_CHECKING:
@@ -43,6 +44,8 @@ class RealtimeSession:
         self.active_id = ""
         self.responses_done = 0
         self.stalled = False
+        # server_vad's `create_response` / `interrupt_response`: on unless session.update says.
+        self.create_response = self.interrupt_response = True
         self.tasks: set[asyncio.Task[None]] = set()
 
     def new_id(self, prefix: str) -> str:
@@ -108,6 +111,10 @@ class RealtimeSession:
                 "session.type",
             )
             return
+        audio_input = (session.get("audio") or {}).get("input") or {}
+        detection = audio_input.get("turn_detection") or {}
+        self.create_response = detection.get("create_response", True) is not False
+        self.interrupt_response = detection.get("interrupt_response", True) is not False
         if self.script.connect_delay_ms:
             # A slow service: the session is accepted this long after it was configured.
             await asyncio.sleep(self.script.connect_delay_ms / 1000)
@@ -161,8 +168,8 @@ class RealtimeSession:
                         "item_id": self.caller_item,
                     }
                 )
-                if self.active is not None and not self.active.done():
-                    await self.cancel_active("turn_detected")  # interrupt_response
+                if self.interrupt_response and self.active is not None and not self.active.done():
+                    await self.cancel_active("turn_detected")
         elif self.speaking:
             self.silence_ms += ms
             if self.silence_ms >= self.script.silence_ms_to_stop:
@@ -183,7 +190,8 @@ class RealtimeSession:
                         "item_id": item,
                     }
                 )
-                self.start_response()  # the service prompts the silent caller itself
+                if self.create_response:
+                    self.start_response()  # the service prompts the silent caller itself
 
     async def end_caller_turn(self) -> None:
         item = self.caller_item
@@ -196,8 +204,11 @@ class RealtimeSession:
         )
         await self.send({"type": "input_audio_buffer.committed", "item_id": item})
         said = self.fake.caller_says.popleft() if self.fake.caller_says else "(unclear)"
-        # Like the real service, the caller's transcription lands after the answer has begun.
-        self.start_response(transcript_for=(item, said))
+        if self.create_response:
+            # Like the real service, the caller's transcription lands after the answer has begun.
+            self.start_response(transcript_for=(item, said))
+        else:
+            await self.send(transcription(item, said))  # no answer unless the client asks
 
     async def on_response_create(self, event: dict[str, Any]) -> None:
         if self.active is not None and not self.active.done():
@@ -341,16 +352,7 @@ class RealtimeSession:
                     }
                 )
             if n == 0 and transcript_for is not None:
-                caller_item, said = transcript_for
-                await self.send(
-                    {
-                        "type": "conversation.item.input_audio_transcription.completed",
-                        "item_id": caller_item,
-                        "content_index": 0,
-                        "transcript": said,
-                        "usage": {"type": "duration", "seconds": 1},
-                    }
-                )
+                await self.send(transcription(*transcript_for))
             if script.pace:
                 await asyncio.sleep(size / 8000 * script.pace)
             else:

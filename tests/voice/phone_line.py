@@ -20,6 +20,7 @@ class Sent:
     kind: str  # media | mark | clear
     payload: str = ""
     at_played_bytes: int = 0
+    at: float = 0.0  # loop time it reached the line
 
 
 @dataclass
@@ -42,6 +43,7 @@ class PhoneLine:
         self.clears = 0
         self.ended = asyncio.Event()
         self.heard_audio = asyncio.Event()
+        self.spoke_at: list[float] = []  # loop time each stretch of caller sound began
         self._speech: deque[bytes] = deque()
         self._chunk = 0
         self._tasks: list[asyncio.Task[None]] = []
@@ -57,18 +59,21 @@ class PhoneLine:
             if isinstance(message, HangUp):
                 return
 
+    def _record(self, kind: str, payload: str = "") -> None:
+        self.sent.append(Sent(kind, payload, len(self.heard), asyncio.get_running_loop().time()))
+
     async def send_media(self, payload: str) -> None:
-        self.sent.append(Sent("media", payload, len(self.heard)))
+        self._record("media", payload)
         self._queue.append(("audio", base64.b64decode(payload)))
         self._wake.set()
 
     async def send_mark(self, name: str) -> None:
-        self.sent.append(Sent("mark", name, len(self.heard)))
+        self._record("mark", name)
         self._queue.append(("mark", name))
         self._wake.set()
 
     async def send_clear(self) -> None:
-        self.sent.append(Sent("clear", "", len(self.heard)))
+        self._record("clear")
         self.clears += 1
         # Twilio drops queued audio and echoes the marks that were waiting behind it.
         marks = [name for kind, name in self._queue if kind == "mark"]
@@ -96,6 +101,11 @@ class PhoneLine:
     def say(self, ms: int) -> None:
         """Speak (non-silent audio) for `ms`, from the next frame on."""
         self._speech.extend([bytes([SPEECH_BYTE]) * FRAME] * (ms // 20))
+
+    def play(self, audio: bytes) -> None:
+        """Send this μ-law audio as the caller's, from the next frame on (padded to a frame)."""
+        audio += b"\xff" * (-len(audio) % FRAME)
+        self._speech.extend(audio[i : i + FRAME] for i in range(0, len(audio), FRAME))
 
     def press(self, digit: str) -> None:
         self._push(Digit(digit))
@@ -126,8 +136,12 @@ class PhoneLine:
         # Like a phone: a 20 ms frame every 20 ms, silence unless the caller is speaking.
         loop = asyncio.get_running_loop()
         next_at = loop.time()
+        sounding = False
         while not self.ended.is_set():
             frame = self._speech.popleft() if self._speech else SILENCE_FRAME
+            if frame is not SILENCE_FRAME and not sounding:
+                self.spoke_at.append(loop.time())
+            sounding = frame is not SILENCE_FRAME
             self._chunk += 1
             self._push(CallerAudio(base64.b64encode(frame).decode(), self._chunk * 20))
             next_at += 0.02

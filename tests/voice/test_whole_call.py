@@ -130,12 +130,16 @@ def test_barge_in_through_the_simulator_truncates_at_what_the_caller_heard(
         )
     )
     played_when_cut: list[int] = []
+    spoke_at: list[float] = []
 
     async def caller(line: CallerLine) -> None:
         await hear_audio(line, 1.2)  # about a second of the long greeting
-        await line.say(b"\x22" * 8 * 400)  # the caller talks over it
         stats = line.stats  # type: ignore[attr-defined]
+        # The caller talks over it; speech that goes on for 400 ms cuts the agent off.
+        spoke_at.append(asyncio.get_running_loop().time())  # its first frame: the next tick
+        await line.say(b"\x22" * 8 * 400)
         played_when_cut.append(stats.bytes_played)
+        await line.say(b"\x22" * 8 * 600)
         await hear_audio(line, 2.0)
         await line.hang_up()
 
@@ -154,6 +158,11 @@ def test_barge_in_through_the_simulator_truncates_at_what_the_caller_heard(
     [truncate] = fake.last.of_type("conversation.item.truncate")
     heard_ms = played_when_cut[0] // 8
     assert call.streams[0].clears >= 1
+    # The clear reached the simulated Twilio within 500 ms of the speech (sent ≤ 20 ms after
+    # `spoke_at`), over the real sockets and the fake service's VAD.
+    latency = call.streams[0].cleared_at[0] - spoke_at[0]
+    print(f"\nbarge-in through the simulator: clear {latency * 1000:.0f} ms after say()")  # noqa: T201
+    assert 0.3 <= latency <= 0.52
     # Within a few 20 ms frames of what the simulated phone actually played: the phone keeps
     # playing while the caller's first words travel to the service and the clear travels back,
     # and each mark is echoed one 20 ms tick after its audio.

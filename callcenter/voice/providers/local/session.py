@@ -1,8 +1,10 @@
 """`LocalVoiceSession`: the offline voice engine behind the same `VoiceSession` Protocol.
 
 It emits the same events as the Realtime provider, so the bridge, barge-in, transcripts,
-tools and leads work unchanged. Recognition and synthesis run in worker threads; the event
-loop only moves frames and events.
+tools and leads work unchanged. Like the Realtime session (whose service neither interrupts nor
+answers by itself), it keeps speaking when the caller starts and answers the caller's words only
+when the bridge asks (`voice/barge_in.py` decides). Recognition and synthesis run in worker
+threads; the event loop only moves frames and events.
 """
 
 import asyncio
@@ -18,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from callcenter.config import Settings
+from callcenter.voice import barge_in
 from callcenter.voice.providers.local import vocabulary
 from callcenter.voice.providers.local.asr import POOL
 from callcenter.voice.providers.local.dialog import Dialog, Turn
@@ -90,6 +93,15 @@ class LocalVoiceSession:
         self._closed = False
         self._idle_since = time.monotonic()
         self._caller_item = ""
+        # The caller's last words, until answered or passed over: words heard over the agent
+        # are answerable when the bridge cut the agent off for them, or when they interrupt by
+        # the same rule the bridge applies (a backchannel is never answered later by mistake).
+        self._utterance: str | None = None
+        self._answerable = True
+        self._over_agent = False  # the caller's current speech began while the agent spoke
+        self._speech_from = 0  # where it began, in the caller's audio (ms)
+        self._cut = False  # the bridge stopped the agent since the caller began
+        self._playing_until = 0.0  # when the agent's current audio has played out (estimate)
 
     # -- VoiceSession ----------------------------------------------------------------------
 
@@ -129,14 +141,18 @@ class LocalVoiceSession:
         if not self._opened:
             self._opened = True
             self._speak(self._dialog.opening())
+            return
+        utterance, self._utterance = self._utterance, None
+        if instructions is None and utterance is not None and self._answerable:
+            self._speak(self._dialog.on_utterance(utterance))  # the caller's turn ended
         elif self._follow_up is not None:
             turn, self._follow_up = self._follow_up, None
             self._speak(turn)
 
     async def send_text(self, text: str) -> None:
         """Typed input (DTMF digits) counts as the caller's answer to the current question."""
-        words = " ".join(_DIGIT_NAMES.get(ch, ch) for ch in text if not ch.isspace())
-        await self._answer(words)
+        self._utterance = " ".join(_DIGIT_NAMES.get(ch, ch) for ch in text if not ch.isspace())
+        self._answerable = True  # answered when the bridge asks
 
     async def send_tool_result(self, call_id: str, output: str) -> None:
         name = self._pending_tools.pop(call_id, "")
@@ -144,10 +160,16 @@ class LocalVoiceSession:
             self._follow_up = self._dialog.on_tool_result(name, output) or self._follow_up
 
     async def truncate(self, item_id: str, content_index: int, audio_end_ms: int) -> None:
-        self._stop_speaking()
+        self._cut_off()
 
     async def cancel_response(self) -> None:
+        self._cut_off()
+
+    def _cut_off(self) -> None:
+        """The bridge decided the caller interrupted: stop, and their words are answerable."""
         self._stop_speaking()
+        self._playing_until = 0.0
+        self._cut = self._answerable = True
 
     async def close(self) -> None:
         if self._closed:
@@ -192,20 +214,26 @@ class LocalVoiceSession:
 
     async def _on_heard(self, heard: Heard) -> None:
         if heard.kind == "started":
+            # Not stopping: whether this is a barge-in is the bridge's call.
             self._caller_item = _new_id("item")
-            self._stop_speaking()  # the caller talks over the agent: stop, like server VAD does
+            self._over_agent, self._cut = self._agent_playing(), False
+            self._speech_from = heard.at_ms
             self._emit(CallerSpeechStarted(audio_start_ms=heard.at_ms, item_id=self._caller_item))
             return
         item = self._caller_item or _new_id("item")
+        self._utterance = heard.text
+        self._answerable = (
+            self._cut
+            or not self._over_agent
+            or barge_in.interrupts(heard.at_ms - self._speech_from, heard.text)
+        )
         self._emit(CallerSpeechStopped(audio_end_ms=heard.at_ms, item_id=item))
         self._emit(CallerTranscript(item_id=item, text=heard.text, final=True))
         self._caller_item = ""
-        await self._answer(heard.text)
 
-    async def _answer(self, text: str) -> None:
-        if self._dialog is None:
-            return
-        self._speak(self._dialog.on_utterance(text))
+    def _agent_playing(self) -> bool:
+        speaking = self._speak_task is not None and not self._speak_task.done()
+        return speaking or time.monotonic() < self._playing_until
 
     async def _check_silence(self, listener: Listener) -> None:
         speaking = self._speak_task is not None and not self._speak_task.done()
@@ -240,6 +268,7 @@ class LocalVoiceSession:
                 audio = await _off_loop(_SYNTH.ulaw, turn.say)
                 self._emit(AgentTranscript(item_id, turn.say, final=False, response_id=response_id))
                 began = time.monotonic()
+                self._playing_until = began + len(audio) / 8000
                 for piece in chunks(audio):
                     ahead = sent / 8000 - (time.monotonic() - began)
                     if ahead > self._audio_lead:
