@@ -2,7 +2,7 @@
 
 The rule: while the agent speaks, a sound under `MIN_SPEECH_MS` of speech, or a lone
 backchannel word, leaves the agent's turn alone and gets no reply; speech that goes on for
-`MIN_SPEECH_MS`, or two or more words that are not all backchannels, interrupts.
+`MIN_SPEECH_MS`, or two or more words, interrupts.
 
 The engine's VAD says when the caller's speech started and stopped, but reports the stop only
 after its silence window (500 ms on the Realtime service), too late to tell a cough from a
@@ -28,6 +28,7 @@ RING_MS = 1000  # caller audio kept for when the engine reports speech a little 
 VOICED_MIN = 32
 VOICED_ABOVE_FLOOR = 16
 
+# The contract's backchannels; a backchannel spelled in two parts is still one word.
 BACKCHANNELS = frozenset({"mhmm", "uh-huh", "yeah", "okay", "right", "sure"})
 _SPELLINGS = {
     "mhm": "mhmm",
@@ -62,9 +63,9 @@ def words(text: str) -> list[str]:
 
 
 def words_interrupt(text: str) -> bool:
-    """Two or more words, not all of them backchannels ("wait, stop" yes; "yeah, okay" no)."""
-    said = words(text)
-    return len(said) >= 2 and not all(word in BACKCHANNELS for word in said)
+    """Two or more words ("wait, stop", "yeah, okay"): a lone word, backchannel or not, is not
+    enough. Spellings of one backchannel ("uh huh", "mm hmm") count as one word."""
+    return len(words(text)) >= 2
 
 
 def interrupts(speech_ms: int, text: str) -> bool:

@@ -33,8 +33,8 @@ def feed(barge: BargeIn, frame: bytes, count: int) -> list[int]:
         ("uh-huh", False),
         ("Mm-hmm!", False),
         ("OK", False),
-        ("Yeah, okay.", False),  # backchannels only
-        ("right right", False),
+        ("Yeah, okay.", True),  # two words, as the contract counts them
+        ("right right", True),
         ("", False),
         ("Stop.", False),  # one word, short: not enough
         ("Wait, stop.", True),
@@ -42,7 +42,7 @@ def feed(barge: BargeIn, frame: bytes, count: int) -> list[int]:
         ("yeah no", True),
     ],
 )
-def test_two_or_more_words_interrupt_unless_all_are_backchannels(text: str, expected: bool) -> None:
+def test_two_or_more_words_interrupt_and_a_lone_word_does_not(text: str, expected: bool) -> None:
     assert words_interrupt(text) is expected
 
 
@@ -85,7 +85,7 @@ def test_a_start_reported_late_counts_the_audio_already_heard() -> None:
 def test_a_cough_or_a_backchannel_over_the_agent_is_passed_over() -> None:
     barge = BargeIn()
     feed(barge, SILENT, 50)
-    for n, (ms, said) in enumerate([(150, ""), (300, "Mhmm."), (360, "Yeah, sure.")]):
+    for n, (ms, said) in enumerate([(150, ""), (300, "Mhmm."), (360, "Uh huh.")]):
         item = f"item_{n}"
         assert not barge.started(item, barge.position_ms, over_agent=True)
         assert feed(barge, LOUD, ms // 20) == []
@@ -131,3 +131,11 @@ def test_the_caller_talking_while_the_agent_is_quiet_is_always_answered() -> Non
     assert feed(barge, LOUD, 10) == []  # nothing to interrupt
     assert barge.stopped("item_1")
     assert not barge.transcript("item_1", "Okay.")  # already answered at its end
+
+
+def test_every_backchannel_of_the_contract_is_one_word_that_does_not_interrupt() -> None:
+    from callcenter.voice.barge_in import BACKCHANNELS
+
+    for word in sorted(BACKCHANNELS):
+        assert words(word) == [word]
+        assert not interrupts(200, word)
