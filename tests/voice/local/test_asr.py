@@ -44,9 +44,9 @@ def test_flite_speech_is_recognised_word_for_word(recognizer: Recognizer, voice:
         same = yes_or_no(got) == yes_or_no(words) if search == grammars.YESNO else got == words
         if not same:
             wrong.append((words, got))
-    # Alone this module gets at most one of the ten wrong per voice; after the whole suite has
-    # run calls through the engine in this process, two (a known drift whose cause is not found
-    # yet: the recogniser is reset between calls, and a fresh one shows it too).
+    # Every recogniser of the process starts from the same state (test_asr_reset.py), whatever
+    # ran before: kal gets two of the ten wrong ("it's peter garcia" → "the peter garcia", the
+    # gmail address), rms one.
     assert len(wrong) <= 2, wrong
 
 

@@ -53,10 +53,17 @@ class Recognizer:
         self._in_utterance = False
         self._hints: list[str] = []
         self._email_search = grammars.EMAIL
-        self._cmn = self._prime()
+        self._cmn = _primed_cmn(self._prime)
+        # `reset` restores the normalisation from its text form (six digits), not exactly
+        # the primed state, so a fresh recogniser starts from the restored one too; and the
+        # priming is shared by the process (espeak-ng's audio differs slightly from one
+        # synthesis to the next). Every call then starts the same, whatever ran before: with
+        # a priming of its own per recogniser and per-decoder state, tests passed or failed
+        # by the order they ran in.
+        self._decoder.set_cmn(self._cmn)
 
     def _prime(self) -> str:
-        """Adapt cepstral mean normalisation to phone-band audio once (saved, reset per call).
+        """Adapt cepstral mean normalisation to phone-band audio (once per process).
 
         The model's initial means are for 16 kHz wideband speech; upsampled 8 kHz phone audio
         sits far from them, and the first utterances of a call were recognised worse.
@@ -131,6 +138,18 @@ class Recognizer:
 
 _versions = itertools.count(1)
 _lm_lock = threading.Lock()
+_primed: str | None = None
+
+
+def _primed_cmn(prime: Callable[[], str]) -> str:
+    """The normalisation every recogniser of this process starts from (`prime` runs once)."""
+    global _primed
+    with _lm_lock:
+        if _primed is None:
+            _primed = prime()
+        return _primed
+
+
 _lm_path: Path | None = None
 _dict: Path | None = None
 
