@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from sqlalchemy import Table
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -19,6 +20,7 @@ def list_turns(*, session: Session, call_id: int) -> list[TranscriptTurn]:
     return list(session.exec(query).all())
 
 
+_TABLE: Table = TranscriptTurn.__table__  # type: ignore[attr-defined]
 _INSERTED = ("call_id", "turn_key", "role", "text", "started_at", "interrupted", "created_at")
 
 
@@ -48,11 +50,12 @@ def add_turn(
     values = {key: getattr(turn, key) for key in _INSERTED}
     dialect = session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    table = _TABLE  # the table, not the entity: no ORM bulk-insert machinery per turn
     statement = (
-        insert(TranscriptTurn)
+        insert(table)
         .values(**values)
         .on_conflict_do_nothing(index_elements=["call_id", "turn_key"])
-        .returning(col(TranscriptTurn.id))
+        .returning(table.c.id)
     )
     turn_id = session.execute(statement).scalar_one_or_none()
     if turn_id is None:
