@@ -15,7 +15,6 @@ EXPLAIN ANALYZE on PostgreSQL). Prints one Markdown row per query.
 import argparse
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -28,6 +27,7 @@ from sqlalchemy.engine import Engine
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.databases import add_database_arguments, on_each_database  # noqa: E402
 from bench.list_data import RARE_WORD, History, phone  # noqa: E402
 
 Query = tuple[str, Callable[[Any], Any]]
@@ -131,26 +131,14 @@ def bench(name: str, url: str, args: argparse.Namespace) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--databases", nargs="+", default=["sqlite", "postgres"])
-    parser.add_argument("--database-url", help="use this (empty) database instead of starting one")
+    add_database_arguments(parser)
     parser.add_argument("--calls", type=int, default=100_000)
     parser.add_argument("--leads", type=int, default=20_000)
     parser.add_argument("--turns", type=int, default=5, help="transcript turns per call")
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--explain", action="store_true")
     args = parser.parse_args()
-    if args.database_url:
-        bench(args.database_url.split(":")[0], args.database_url, args)
-        return 0
-    for name in args.databases:
-        if name == "sqlite":
-            workdir = Path(tempfile.mkdtemp(prefix="list-bench-"))
-            bench("SQLite", f"sqlite:///{workdir / 'bench.db'}", args)
-        else:
-            from tests.support.servers import postgres_server
-
-            with postgres_server() as server:
-                bench("PostgreSQL", server.create_database("bench"), args)
+    on_each_database(bench, args, prefix="list-bench-")
     return 0
 
 

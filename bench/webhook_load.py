@@ -35,8 +35,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import fake_realtime  # noqa: E402
+from bench.databases import add_database_arguments, on_each_database  # noqa: E402
 from tests.fakes.realtime_script import API_KEY  # noqa: E402
-from tests.support.servers import free_port, postgres_server, wait_for_port  # noqa: E402
+from tests.support.servers import free_port, wait_for_port  # noqa: E402
 
 ACCOUNT_SID = "AC" + "0" * 32
 AUTH_TOKEN = "bench-auth-token-0123456789abcdef"
@@ -283,8 +284,7 @@ def run_one(name: str, database_url: str, args: argparse.Namespace) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--databases", nargs="+", default=["sqlite", "postgres"])
-    parser.add_argument("--database-url", help="use this database instead of starting one")
+    add_database_arguments(parser)
     parser.add_argument("--rate", type=float, default=100.0, help="webhooks per second")
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--status", action="store_true", help="also each call's status callback")
@@ -302,16 +302,7 @@ def main() -> int:
         "| generator lag p99 / max | server CPU | load average |"
     )
     print("|---|---|---|---|---|---|---|---|---|")
-    if args.database_url:
-        run_one(args.database_url.split(":")[0], args.database_url, args)
-        return 0
-    for name in args.databases:
-        if name == "sqlite":
-            workdir = Path(tempfile.mkdtemp(prefix="webhook-bench-db-"))
-            run_one("SQLite", f"sqlite:///{workdir / 'bench.db'}", args)
-        else:
-            with postgres_server() as server:
-                run_one("PostgreSQL", server.create_database("bench"), args)
+    on_each_database(run_one, args, prefix="webhook-bench-db-")
     return 0
 
 

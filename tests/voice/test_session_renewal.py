@@ -35,21 +35,25 @@ def as_items(said: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [(ROLES[role], text) for role, text in said]
 
 
+def three_turns(**script: float) -> Script:
+    """Greeting, a question, thanks: two caller answers in between."""
+    return Script(
+        replies=[
+            Reply(GREETING, audio_ms=200),
+            Reply("Sure. What is your name?", audio_ms=200),
+            Reply("Thanks, Jo.", audio_ms=200),
+        ],
+        caller_says=["I need a new boiler.", "I'm Jo."],
+        silence_ms_to_stop=200,
+        **script,  # type: ignore[arg-type]
+    )
+
+
 async def test_planned_renewal_hands_the_conversation_to_a_new_session_between_turns(
     env: dict[str, str], start_voiced: StartVoiced
 ) -> None:
     env["REALTIME_MAX_SESSION_SECONDS"] = "2.5"  # renewed from 2 s on, between turns
-    fake, settings = start_voiced(
-        Script(
-            replies=[
-                Reply(GREETING, audio_ms=200),
-                Reply("Sure. What is your name?", audio_ms=200),
-                Reply("Thanks, Jo.", audio_ms=200),
-            ],
-            caller_says=["I need a new boiler.", "I'm Jo."],
-            silence_ms_to_stop=200,
-        )
-    )
+    fake, settings = start_voiced(three_turns())
     arrivals = record_arrivals(fake)
     line, carrier, task, call_id = await start_bridge(settings, speed=8.0)
     async with asyncio.timeout(20):
@@ -98,18 +102,7 @@ async def test_planned_renewal_hands_the_conversation_to_a_new_session_between_t
 async def test_session_expired_by_the_service_renews_at_once_without_an_apology(
     start_voiced: StartVoiced,
 ) -> None:
-    fake, settings = start_voiced(
-        Script(
-            replies=[
-                Reply(GREETING, audio_ms=200),
-                Reply("Sure. What is your name?", audio_ms=200),
-                Reply("Thanks, Jo.", audio_ms=200),
-            ],
-            caller_says=["I need a new boiler.", "I'm Jo."],
-            silence_ms_to_stop=200,
-            session_limit_seconds=1.5,
-        )
-    )
+    fake, settings = start_voiced(three_turns(session_limit_seconds=1.5))
     arrivals = record_arrivals(fake)
     line, carrier, task, call_id = await start_bridge(settings, speed=8.0)
     async with asyncio.timeout(20):
