@@ -122,3 +122,17 @@ def transcription(item_id: str, transcript: str) -> dict[str, Any]:
         "transcript": transcript,
         "usage": {"type": "duration", "seconds": 1},
     }
+
+
+def session_expired_error() -> dict[str, Any]:
+    """The GA `error` event the service sends when a session reaches its maximum duration."""
+    return {
+        "type": "error",
+        "error": {
+            "type": "invalid_request_error",
+            "code": "session_expired",
+            "message": "Your session hit the maximum duration of 60 minutes.",
+            "param": None,
+            "event_id": None,
+        },
+    }

@@ -17,6 +17,7 @@ from tests.fakes.realtime_script import (
     Connection,
     Reply,
     response_usage,
+    session_expired_error,
     transcription,
 )
 
@@ -229,18 +230,7 @@ class RealtimeSession:
         """The service's session limit: an error saying so, then the socket closes."""
         await asyncio.sleep(after)
         self.record.expired = True
-        await self.send(
-            {
-                "type": "error",
-                "error": {
-                    "type": "invalid_request_error",
-                    "code": "session_expired",
-                    "message": "Your session hit the maximum duration of 60 minutes.",
-                    "param": None,
-                    "event_id": None,
-                },
-            }
-        )
+        await self.send(session_expired_error())
         await self.ws.close(code=1000)
 
     async def on_conversation_item_create(self, event: dict[str, Any]) -> None:

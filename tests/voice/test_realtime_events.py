@@ -17,6 +17,7 @@ from callcenter.voice.session import (
     ToolCall,
     VoiceError,
 )
+from tests.fakes.realtime_script import session_expired_error
 
 
 def test_agent_audio_delta_keeps_payload_item_and_response() -> None:
@@ -113,19 +114,7 @@ def test_unknown_and_malformed_messages_are_ignored() -> None:
 
 
 def test_session_expired_is_its_own_event_not_an_error() -> None:
-    raw = json.dumps(
-        {
-            "type": "error",
-            "event_id": "event_9",
-            "error": {
-                "type": "invalid_request_error",
-                "code": "session_expired",
-                "message": "Your session hit the maximum duration of 60 minutes.",
-                "param": None,
-                "event_id": None,
-            },
-        }
-    )
+    raw = json.dumps({**session_expired_error(), "event_id": "event_9"})
     assert realtime_events.parse(raw) == SessionExpired(
         message="Your session hit the maximum duration of 60 minutes."
     )

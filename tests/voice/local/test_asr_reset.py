@@ -5,16 +5,7 @@ from callcenter.sim.heldout import HELDOUT
 from callcenter.sim.speech import render
 from callcenter.voice.providers.local import grammars
 from callcenter.voice.providers.local.asr import Recognizer
-from callcenter.voice.providers.local.audio import ulaw_to_pcm
-from tests.voice.local.test_asr import UTTERANCES
-
-
-def _recognise(recognizer: Recognizer, search: str, audio: bytes) -> str:
-    pcm = ulaw_to_pcm(audio)
-    recognizer.begin(search)
-    for start in range(0, len(pcm), 160):
-        recognizer.feed(pcm[start : start + 160])
-    return recognizer.finish()
+from tests.voice.local.test_asr import UTTERANCES, _recognise
 
 
 def _hear_all(recognizer: Recognizer) -> list[str]:
