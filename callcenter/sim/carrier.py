@@ -14,6 +14,8 @@ from typing import Any
 
 from callcenter.calls.carrier import CallPrice, CarrierError, DialResult
 from callcenter.config import Settings
+from callcenter.db.repo import calls as calls_repo
+from callcenter.db.session import session_scope
 from callcenter.sim.call import SimulatedCall
 from callcenter.sim.caller import SimulatedCaller
 from callcenter.sim.callers import silence_caller
@@ -33,6 +35,13 @@ from callcenter.telephony import twiml
 from callcenter.telephony.signature import sign
 
 log = logging.getLogger(__name__)
+
+
+def _on_account(call_sid: str) -> bool:
+    """True when a simulator sharing this database carried the call (its record has the sid)."""
+    with session_scope() as session:
+        return calls_repo.get_call_by_sid(session=session, call_sid=call_sid) is not None
+
 
 SIMULATOR_ACCOUNT_SID = "AC" + "0" * 32
 SIMULATOR_NUMBER = "+15005550006"
@@ -107,9 +116,12 @@ class SimulatorCarrier:
         return DialResult(call_sid=call.call_sid, status="queued")
 
     async def call_price(self, call_sid: str) -> CallPrice | None:
-        """The configured price of a call placed here (at once: Twilio takes a while, the
-        simulator does not); a call it never carried is refused, as Twilio does (20404)."""
-        if call_sid not in self.calls:
+        """The configured price of a call on the simulated account (at once: Twilio takes a
+        while, the simulator does not); a call the account never carried is refused, as Twilio
+        does (20404). The account spans the processes sharing the database: `call` and
+        `simulate` dial from a simulator of their own while the running app bridges the call
+        and asks for its price."""
+        if call_sid not in self.calls and not await asyncio.to_thread(_on_account, call_sid):
             raise CarrierError("The requested call was not found", code=CALL_NOT_FOUND)
         return self.price
 

@@ -10,7 +10,7 @@ import pytest
 
 from callcenter.calls.carrier import CarrierError
 from callcenter.sim import callers as sim_callers
-from callcenter.sim.carrier import SimulatedCall, SimulatorCarrier
+from callcenter.sim.carrier import SIMULATED_PRICE, SimulatedCall, SimulatorCarrier
 from callcenter.telephony.protocol import MediaMessage, StartMessage, StopMessage, parse_inbound
 from tests.support.served_core import ServedCore, calls_in_db, inbound_params, status_events
 from tests.telephony.helpers import on_server_loop
@@ -208,3 +208,19 @@ async def test_wav_caller_speaks_its_file_into_the_stream(core: ServedCore, tmp_
     tone_mulaw = sim_callers.read_wav_as_mulaw(path)
     assert len(tone_mulaw) == 2000
     assert tone_mulaw[:800] in spoken  # its first 100 ms arrived intact, frame-aligned
+
+
+def test_a_call_another_simulator_placed_is_priced_by_the_app_that_bridged_it(
+    core: ServedCore,
+) -> None:
+    """`call` and `simulate` dial from a simulator of their own while the running app bridges
+    the call: the app's after-call still finds the price on the shared simulated account."""
+    elsewhere = SimulatorCarrier(core.settings)  # the command's own carrier, not the app's
+    placing = elsewhere.place_inbound_call(caller=sim_callers.silence_caller(0.5))
+    call = on_server_loop(core, placing)
+    on_server_loop(core, call.wait(timeout=20))
+    on_server_loop(core, core.parts.life.aclose())  # the after-call work has run
+    assert call.call_sid not in _sim(core).calls
+    [record] = calls_in_db()
+    assert record.call_sid == call.call_sid
+    assert record.carrier_cost_usd == pytest.approx(float(SIMULATED_PRICE.amount))
