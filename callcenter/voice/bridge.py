@@ -266,27 +266,28 @@ class CallBridge(BridgeInterrupt, BridgeRenewals):
         if new_item and event.response_id in state.cancelled_responses:
             state.truncated_items.add(event.item_id)  # a cancelled response's first audio
             return
-        if state.first_audio_from is not None:
-            metrics.observe_first_audio(time.monotonic() - state.first_audio_from)
-            state.first_audio_from = None
-            if state.deferred_request is None:
-                state.awaiting_response_since = None  # the reply is here
         if new_item:
             self.turns.agent_turn(event.item_id, event.response_id)
-            self.turns.set_speaking("agent")
         playback = state.playback
         closing = playback.boundary(event.item_id, event.content_index)
         if closing is not None:
             await self.stream.send_mark(closing)  # the previous item's last stretch
         name, due = playback.forwarded(event.item_id, event.content_index, b64_len(event.payload))
         if self.recorder is not None:
-            self.recorder.agent(name, event.payload)
+            self.recorder.agent(name, event.payload)  # queued before its mark can echo
         self._played_out.clear()
-        # A mark per ~100 ms of audio: its echo proves that much audio reached the caller.
+        # The audio first: a reply's first chunk waits for no bookkeeping (turns, metrics).
         await self.stream.send_media(event.payload)
-        if due:
+        if due:  # a mark per ~100 ms of audio: its echo proves that much reached the caller
             await self.stream.send_mark(name)
         state.frames_out += 1
+        if state.first_audio_from is not None:
+            metrics.observe_first_audio(time.monotonic() - state.first_audio_from)
+            state.first_audio_from = None
+            if state.deferred_request is None:
+                state.awaiting_response_since = None  # the reply is here
+        if new_item and event.item_id not in state.truncated_items:  # (cut in meanwhile)
+            self.turns.set_speaking("agent")
 
     async def _on_tool_call(self, event: ToolCall) -> None:
         self.tool_runner.submit(event)

@@ -2,8 +2,10 @@
 
 import asyncio
 import collections
+import concurrent.futures
 import logging
-from concurrent.futures import ThreadPoolExecutor
+import queue
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,10 +15,6 @@ from callcenter.live.events import CallEvent
 from callcenter.live.hub import LiveHub
 
 log = logging.getLogger(__name__)
-
-# One thread writes every call's turns: a write is ~1 ms of Python holding the GIL, and one
-# writer thread (not one per concurrent write) is all the event loop ever competes with.
-_WRITER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="transcript-writer")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,17 +27,87 @@ class Turn:
     interrupted: bool = False
 
 
-def _write(turn: Turn) -> None:
+def _write(turns: list[Turn]) -> None:
     with session_scope() as session:
-        transcripts.add_turn(
+        transcripts.add_turns(
             session=session,
-            call_id=turn.call_id,
-            turn_key=turn.key,
-            role=turn.role,
-            text=turn.text,
-            started_at=turn.started_at,
-            interrupted=turn.interrupted,
+            turns=[
+                {
+                    "call_id": t.call_id,
+                    "turn_key": t.key,
+                    "role": t.role,
+                    "text": t.text,
+                    "started_at": t.started_at,
+                    "interrupted": t.interrupted,
+                }
+                for t in turns
+            ],
         )
+
+
+Batch = tuple[list[Turn], "concurrent.futures.Future[None]"]
+
+
+class _BatchWriter:
+    """One thread writes every live call's turns: what the calls queued while it wrote goes
+    in the next transaction, together. A write is Python holding the GIL (statement, commit)
+    that the audio loop waits for; fifty calls finishing turns at once cost one commit, not
+    fifty. When a transaction fails, each call's turns are tried again alone, so a turn that
+    cannot be written holds back only its own call (which retries it)."""
+
+    MAX_TURNS = 500
+
+    def __init__(self) -> None:
+        self._queue: queue.SimpleQueue[Batch] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def submit(self, turns: list[Turn]) -> "concurrent.futures.Future[None]":
+        future: concurrent.futures.Future[None] = concurrent.futures.Future()
+        self._queue.put((turns, future))
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="transcript-writer", daemon=True
+                )
+                self._thread.start()
+        return future
+
+    def _run(self) -> None:
+        while True:
+            batches = [self._queue.get()]
+            count = len(batches[0][0])
+            while count < self.MAX_TURNS:
+                try:
+                    batch = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                batches.append(batch)
+                count += len(batch[0])
+            try:
+                _write([turn for turns, _ in batches for turn in turns])
+            except Exception as exc:  # noqa: BLE001 - every waiting call hears why
+                if len(batches) == 1:
+                    batches[0][1].set_exception(exc)
+                else:  # one call's bad turn must not hold back the others: each on its own
+                    for batch in batches:
+                        self._write_alone(batch)
+            else:
+                for _, future in batches:
+                    future.set_result(None)
+
+    @staticmethod
+    def _write_alone(batch: Batch) -> None:
+        turns, future = batch
+        try:
+            _write(turns)
+        except Exception as exc:  # noqa: BLE001
+            future.set_exception(exc)
+        else:
+            future.set_result(None)
+
+
+_WRITER = _BatchWriter()
 
 
 class TranscriptWriter:
@@ -82,9 +150,9 @@ class TranscriptWriter:
                 self._wakeup.clear()
                 await self._wakeup.wait()
                 continue
-            turn = self._buffer[0]
+            turns = list(self._buffer)  # in order; the writer may add them to other calls'
             try:
-                await asyncio.get_running_loop().run_in_executor(_WRITER, _write, turn)
+                await asyncio.wrap_future(_WRITER.submit(turns))
             except Exception as exc:
                 self.failures += 1
                 log.warning(
@@ -97,20 +165,24 @@ class TranscriptWriter:
                 delay = min(delay * 2, self._retry_max)
                 continue
             delay = self._retry_first
-            self._buffer.popleft()
-            self.written += 1
-            self._hub.publish(
-                CallEvent(
-                    kind="turn",
-                    call_id=turn.call_id,
-                    data={
-                        "role": turn.role,
-                        "text": turn.text,
-                        "started_at": turn.started_at.isoformat(),
-                        "interrupted": turn.interrupted,
-                    },
-                )
+            for turn in turns:
+                self._buffer.popleft()
+                self.written += 1
+                self._publish(turn)
+
+    def _publish(self, turn: Turn) -> None:
+        self._hub.publish(
+            CallEvent(
+                kind="turn",
+                call_id=turn.call_id,
+                data={
+                    "role": turn.role,
+                    "text": turn.text,
+                    "started_at": turn.started_at.isoformat(),
+                    "interrupted": turn.interrupted,
+                },
             )
+        )
 
     async def close(self, grace: float = 30.0) -> None:
         """Give buffered turns up to `grace` seconds to land, then stop the task."""

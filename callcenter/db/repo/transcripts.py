@@ -1,6 +1,8 @@
 """Queries on transcript turns."""
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Table
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -8,6 +10,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from callcenter.db.models import TranscriptTurn
+from callcenter.db.types import utcnow
 
 
 def list_turns(*, session: Session, call_id: int) -> list[TranscriptTurn]:
@@ -22,6 +25,35 @@ def list_turns(*, session: Session, call_id: int) -> list[TranscriptTurn]:
 
 _TABLE: Table = TranscriptTurn.__table__  # type: ignore[attr-defined]
 _INSERTED = ("call_id", "turn_key", "role", "text", "started_at", "interrupted", "created_at")
+
+
+def _insert_new(session: Session) -> Any:
+    """`INSERT … ON CONFLICT (call_id, turn_key) DO NOTHING` on the table, in this dialect."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    return insert(_TABLE).on_conflict_do_nothing(index_elements=["call_id", "turn_key"])
+
+
+def add_turns(*, session: Session, turns: Sequence[Mapping[str, Any]]) -> None:
+    """Insert many turns in one statement (each a mapping of the columns `add_turn` takes);
+    a turn whose key the call already has is left as it is. The live calls' writer batches
+    every call's finished turns into one transaction with this."""
+    if not turns:
+        return
+    created_at = utcnow()
+    rows = [
+        {
+            "call_id": t["call_id"],
+            "turn_key": t["turn_key"],
+            "role": t["role"],
+            "text": t["text"],
+            "started_at": t["started_at"],
+            "interrupted": t.get("interrupted", False),
+            "created_at": created_at,
+        }
+        for t in turns
+    ]
+    session.execute(_insert_new(session), rows)
 
 
 def add_turn(
@@ -48,15 +80,8 @@ def add_turn(
         interrupted=interrupted,
     )
     values = {key: getattr(turn, key) for key in _INSERTED}
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    table = _TABLE  # the table, not the entity: no ORM bulk-insert machinery per turn
-    statement = (
-        insert(table)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["call_id", "turn_key"])
-        .returning(table.c.id)
-    )
+    # The table, not the entity: no ORM bulk-insert machinery per turn.
+    statement = _insert_new(session).values(**values).returning(_TABLE.c.id)
     turn_id = session.execute(statement).scalar_one_or_none()
     if turn_id is None:
         return None

@@ -53,3 +53,59 @@ def test_a_turn_written_twice_is_stored_once_on_sqlite(env: dict[str, str]) -> N
 @pytest.mark.postgres
 def test_a_turn_written_twice_is_stored_once_on_postgresql(pg_env: dict[str, str]) -> None:
     _write_twice_and_read(pg_env["DATABASE_URL"])
+
+
+def _write_many_at_once(database_url: str) -> None:
+    upgrade_to_head(database_url)
+    with session_scope() as session:
+        call = calls_repo.create_call(
+            session=session,
+            direction=CallDirection.inbound,
+            from_number="+14155550123",
+            to_number="+15550100000",
+        )
+        call_id = call.id
+        assert call_id is not None
+        transcripts.add_turn(
+            session=session,
+            call_id=call_id,
+            turn_key="item_1",
+            role="agent",
+            text="Hello, Acme here.",
+            started_at=utcnow(),
+        )
+    started = utcnow()
+    batch = [
+        {"call_id": call_id, "turn_key": "item_1", "role": "agent", "text": "A redelivery."},
+        {"call_id": call_id, "turn_key": "item_2", "role": "caller", "text": "I need a quote."},
+        {"call_id": call_id, "turn_key": "item_2", "role": "caller", "text": "Twice in one batch."},
+        {
+            "call_id": call_id,
+            "turn_key": "item_3",
+            "role": "agent",
+            "text": "Sure.",
+            "interrupted": True,
+        },
+    ]
+    with session_scope() as session:
+        transcripts.add_turns(
+            session=session, turns=[{**turn, "started_at": started} for turn in batch]
+        )
+    with session_scope() as session:
+        turns = transcripts.list_turns(session=session, call_id=call_id)
+    assert [(t.turn_key, t.text, t.interrupted) for t in turns] == [
+        ("item_1", "Hello, Acme here.", False),
+        ("item_2", "I need a quote.", False),
+        ("item_3", "Sure.", True),
+    ]
+
+
+def test_turns_written_in_one_statement_keep_each_key_once_on_sqlite(env: dict[str, str]) -> None:
+    _write_many_at_once(env["DATABASE_URL"])
+
+
+@pytest.mark.postgres
+def test_turns_written_in_one_statement_keep_each_key_once_on_postgresql(
+    pg_env: dict[str, str],
+) -> None:
+    _write_many_at_once(pg_env["DATABASE_URL"])
