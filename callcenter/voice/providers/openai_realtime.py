@@ -17,6 +17,7 @@ from websockets.uri import parse_uri
 from callcenter import metrics
 from callcenter.config import Settings
 from callcenter.voice import realtime_events
+from callcenter.voice.providers import ws_masks
 from callcenter.voice.session import (
     PastTurn,
     SessionClosed,
@@ -79,6 +80,7 @@ class OpenAIRealtimeSession:
     async def start(self, config: SessionConfig) -> None:
         """Connect, send `session.update`, and wait until the service accepted it."""
         client = shared_client(self._settings)
+        ws_masks.install()  # fifty audio frames a second: no system call per frame's mask
         # No `on_reconnecting`: a dropped session is never silently resumed (the call ends).
         manager = client.realtime.connect(
             model=self._settings.openai_realtime_model,
