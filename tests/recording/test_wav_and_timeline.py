@@ -1,10 +1,15 @@
 """The growing WAV is valid at every step and after a crash; the timeline lines the agent's
 audio up with when it was played and leaves out what a barge-in cleared."""
 
+import asyncio
 import base64
+import contextlib
 import io
 import os
+import resource
+import signal
 import wave
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -117,6 +122,41 @@ async def test_recorder_turns_appended_events_into_a_closed_valid_file(tmp_path:
     assert started == [True]
     assert len(frames) == 16000
     assert (frames[:, 1] != 0).sum() == 1600
+
+
+@contextlib.contextmanager
+def file_size_limit(limit: int) -> Iterator[None]:
+    """No file of this process may grow past `limit` bytes (a write past it fails, EFBIG)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    previous = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, previous)
+
+
+async def test_calls_recorded_together_each_get_their_file_and_one_failure_stays_its_own(
+    tmp_path: Path,
+) -> None:
+    store = LocalRecordingStore(tmp_path)
+    keys = [f"CA{n}" for n in range(20)]
+    recorders = [CallRecorder(store, key) for key in keys]
+    long_call = CallRecorder(store, "CA-long")
+    with file_size_limit(20_000):  # 0.6 s of a recording
+        for n in range(50):  # a second of the long call, interleaved with the others' 0.2 s
+            if n < 10:
+                for recorder in recorders:
+                    recorder.caller(str(n * 20), b64(SPEECH))
+            long_call.caller(str(n * 20), b64(SPEECH))
+        await asyncio.gather(*(r.close() for r in [*recorders, long_call]))
+    for key in keys:
+        frames = read((tmp_path / f"{key}.wav").read_bytes())
+        assert len(frames) == 1600  # every call's 0.2 s is there
+        assert (frames[:, 0] != 0).all()
+    # The recording that hit the limit was given up on, alone (its close still returned).
+    assert long_call.closed.is_set() and long_call.frames_written == 0
 
 
 def test_byte_ranges() -> None:
