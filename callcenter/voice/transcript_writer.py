@@ -79,34 +79,52 @@ class _BatchWriter:
 
     def _run(self) -> None:
         while True:
-            batches = [self._queue.get()]
-            count = len(batches[0][0])
-            until = time.monotonic() + self.GATHER_SECONDS
-            while count < self.MAX_TURNS and (left := until - time.monotonic()) > 0:
-                try:
-                    batch = self._queue.get(timeout=left)
-                except queue.Empty:
-                    break
-                batches.append(batch)
-                count += len(batch[0])
+            batches = self._gather()
+            # A call that stopped waiting (its writer closed) has its turns left out: once
+            # running, a future can no longer be cancelled, so each one below gets its answer.
+            batches = [b for b in batches if b[1].set_running_or_notify_cancel()]
+            if not batches:
+                continue
             try:
-                _write([turn for turns, _ in batches for turn in turns])
-            except Exception as exc:  # noqa: BLE001 - every waiting call hears why
-                if len(batches) == 1:
-                    batches[0][1].set_exception(exc)
-                else:  # one call's bad turn must not hold back the others: each on its own
-                    for batch in batches:
-                        self._write_alone(batch)
-            else:
+                self._write(batches)
+            except BaseException as exc:  # noqa: BLE001 - this thread must outlive any write
+                log.exception("transcript writer: unexpected failure")
                 for _, future in batches:
-                    future.set_result(None)
+                    if not future.done():
+                        future.set_exception(exc)
+
+    def _gather(self) -> list[Batch]:
+        batches = [self._queue.get()]
+        count = len(batches[0][0])
+        until = time.monotonic() + self.GATHER_SECONDS
+        while count < self.MAX_TURNS and (left := until - time.monotonic()) > 0:
+            try:
+                batch = self._queue.get(timeout=left)
+            except queue.Empty:
+                break
+            batches.append(batch)
+            count += len(batch[0])
+        return batches
+
+    def _write(self, batches: list[Batch]) -> None:
+        try:
+            _write([turn for turns, _ in batches for turn in turns])
+        except Exception as exc:
+            if len(batches) == 1:
+                batches[0][1].set_exception(exc)
+            else:  # one call's bad turn must not hold back the others: each on its own
+                for batch in batches:
+                    self._write_alone(batch)
+        else:
+            for _, future in batches:
+                future.set_result(None)
 
     @staticmethod
     def _write_alone(batch: Batch) -> None:
         turns, future = batch
         try:
             _write(turns)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - the call hears why, and retries
             future.set_exception(exc)
         else:
             future.set_result(None)

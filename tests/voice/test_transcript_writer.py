@@ -80,3 +80,12 @@ async def test_a_call_whose_turns_cannot_be_written_holds_back_no_other_call(
     finally:
         await healthy.close()
         await broken.close(grace=0.1)
+    # The broken call's writer gave up waiting; the process's writer thread goes on for others.
+    later = TranscriptWriter(hub)
+    later.start()
+    later.add(_turn(good, 2))
+    async with asyncio.timeout(30):
+        [event] = await _turn_events(events, 1)
+    await later.close()
+    assert event.data["text"] == f"turn 2 of call {good}"
+    assert [t.text for t in turns(good)][-1] == f"turn 2 of call {good}"
