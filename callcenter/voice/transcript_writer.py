@@ -6,7 +6,6 @@ import concurrent.futures
 import logging
 import queue
 import threading
-import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -57,9 +56,6 @@ class _BatchWriter:
     cannot be written holds back only its own call (which retries it)."""
 
     MAX_TURNS = 500
-    # Turns handed over within this long of the first go in its transaction: a few wake-ups
-    # of this thread a second, however many calls (each one a fight for the GIL with the loop).
-    GATHER_SECONDS = 0.1
 
     def __init__(self) -> None:
         self._queue: queue.SimpleQueue[Batch] = queue.SimpleQueue()
@@ -94,12 +90,12 @@ class _BatchWriter:
                         future.set_exception(exc)
 
     def _gather(self) -> list[Batch]:
+        """What the calls handed over while the last transaction ran (blocks for the first)."""
         batches = [self._queue.get()]
         count = len(batches[0][0])
-        until = time.monotonic() + self.GATHER_SECONDS
-        while count < self.MAX_TURNS and (left := until - time.monotonic()) > 0:
+        while count < self.MAX_TURNS:
             try:
-                batch = self._queue.get(timeout=left)
+                batch = self._queue.get_nowait()
             except queue.Empty:
                 break
             batches.append(batch)
