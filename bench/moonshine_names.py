@@ -1,0 +1,184 @@
+"""Names from census lists with Moonshine: the decoder searches a token trie, or words snap.
+
+`NameSearch.best` lets the acoustic model choose among real names: after the forced prefix
+"My name is", a beam search walks a trie of first-name tokens, then of last-name tokens, then
+asks for the end of the sentence; each name adds `prior_weight` times the log of its census
+share (a node carries the best share below it, so pruning is fair). `snap` is the cheap
+baseline: each word of the greedy transcript goes to the nearest name by edit distance, ties
+broken by how common the name is.
+"""
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from bench.moonshine_model import END, Moonshine, Tokenizer
+from callcenter.voice.providers.local.names import first_names, last_names
+
+PREFIX = "My name is"
+
+
+@dataclass
+class Node:
+    children: dict[int, "Node"] = field(default_factory=dict)
+    name: str | None = None
+    prior: float = -math.inf  # log share of the name ending here
+    best: float = -math.inf  # best log share of any name at or below
+    tokens: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    bests: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    nodes: list["Node"] = field(default_factory=list)
+
+
+def written(name: str) -> str:
+    """A census name as a transcript writes it: "mcdaniel" → "McDaniel"."""
+    if name.startswith("mc") and len(name) > 3:
+        return "Mc" + name[2:].capitalize()
+    return name.capitalize()
+
+
+def trie(tokenizer: Tokenizer, names: list[tuple[str, float]]) -> Node:
+    """A trie of each name's tokens as it is written mid-sentence (" Brenda")."""
+    root = Node()
+    for name, share in names:
+        prior = math.log(max(share, 1e-4) / 100)
+        node = root
+        node.best = max(node.best, prior)
+        for token in tokenizer.encode(written(name)):
+            node = node.children.setdefault(token, Node())
+            node.best = max(node.best, prior)
+        if prior > node.prior:
+            node.name, node.prior = name, prior
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        node.nodes = list(node.children.values())
+        node.tokens = np.array(list(node.children), np.int64)
+        node.bests = np.array([child.best for child in node.nodes])
+        stack.extend(node.nodes)
+    return root
+
+
+@dataclass
+class Hypothesis:
+    score: float  # acoustic log-probability so far
+    node: Node
+    first: str | None  # the first name, once it is complete
+    first_prior: float
+    token: int
+
+
+class NameSearch:
+    """Beam search over first names then last names with one Moonshine model."""
+
+    def __init__(
+        self,
+        model: Moonshine,
+        first_limit: int = 6000,
+        last_limit: int = 20000,
+        beam: int = 12,
+        prior_weight: float = 0.5,
+    ) -> None:
+        self.model = model
+        self.firsts = trie(model.tokenizer, first_names(first_limit))
+        self.lasts = trie(model.tokenizer, last_names(last_limit))
+        self.beam = beam
+        self.prior_weight = prior_weight
+        self.prefix = [1, *model.tokenizer.encode(PREFIX)]
+        vocab = model.tokenizer.vocab
+        self.ends = [END, vocab["."], vocab[","]]
+
+    def _rank(self, h: Hypothesis, lookahead: float) -> float:
+        return h.score + self.prior_weight * (h.first_prior + lookahead)
+
+    def best(self, hidden: np.ndarray) -> tuple[str, float]:
+        """The most likely "first last" and its score."""
+        logp, cache = self.model.start(hidden, self.prefix)
+        live = [Hypothesis(0.0, self.firsts, None, 0.0, -1)]
+        done: tuple[float, str] = (-math.inf, "")
+        for _ in range(16):
+            grown: list[tuple[float, int, Hypothesis]] = []
+            for parent, h in enumerate(live):
+                row = logp[parent]
+                if h.node.name is not None and h.first is None:  # a first name may end here
+                    nxt = Hypothesis(h.score, self.lasts, h.node.name, h.node.prior, -1)
+                    grown += self._expand(parent, nxt, row)
+                elif h.node.name is not None:  # a last name may end the sentence here
+                    end = float(np.logaddexp.reduce(row[self.ends]))
+                    total = h.score + end + self.prior_weight * (h.first_prior + h.node.prior)
+                    name = f"{h.first} {h.node.name}"
+                    done = max(done, (total, name))
+                grown += self._expand(parent, h, row)
+            grown.sort(key=lambda item: -item[0])
+            grown = [g for g in grown[: self.beam] if g[0] > done[0]]
+            if not grown:
+                break
+            live = [h for _, _, h in grown]
+            parents = np.array([parent for _, parent, _ in grown], np.int64)
+            tokens = np.array([h.token for h in live], np.int64)
+            logp, cache = self.model.step(hidden, cache, parents, tokens)
+        return " ".join(w.capitalize() for w in done[1].split()), done[0]
+
+    def _expand(
+        self, parent: int, h: Hypothesis, row: np.ndarray
+    ) -> list[tuple[float, int, Hypothesis]]:
+        node = h.node
+        if not len(node.tokens):
+            return []
+        ranks = h.score + row[node.tokens] + self.prior_weight * (h.first_prior + node.bests)
+        keep = np.argsort(-ranks)[: self.beam]
+        out = []
+        for index in keep:
+            child = node.nodes[index]
+            score = h.score + float(row[node.tokens[index]])
+            grown = Hypothesis(score, child, h.first, h.first_prior, int(node.tokens[index]))
+            out.append((float(ranks[index]), parent, grown))
+        return out
+
+
+def _distance(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def _key(word: str) -> str:
+    """Spelling that sounds the same looks the same: doubled letters once, ph as f, ck as k."""
+    word = re.sub(r"ph", "f", re.sub(r"ck", "k", word))
+    return re.sub(r"(.)\1+", r"\1", word)
+
+
+class Snapper:
+    """Greedy transcript words to the nearest census names."""
+
+    def __init__(self, first_limit: int = 6000, last_limit: int = 20000) -> None:
+        self.firsts = [(n, _key(n), math.log(s + 1e-4)) for n, s in first_names(first_limit)]
+        self.lasts = [(n, _key(n), math.log(s + 1e-4)) for n, s in last_names(last_limit)]
+
+    @staticmethod
+    def _nearest(word: str, names: list[tuple[str, str, float]]) -> tuple[float, str]:
+        key = _key(word)
+        best = (math.inf, "")
+        for name, name_key, prior in names:
+            if abs(len(name_key) - len(key)) > 3:
+                continue
+            cost = _distance(key, name_key) / max(len(key), 1) - 0.03 * prior
+            best = min(best, (cost, name))
+        return best
+
+    def snap(self, transcript: str) -> str:
+        words = re.sub(r"[^a-z ]", " ", transcript.lower()).split()
+        if words[:3] == ["my", "name", "is"]:
+            words = words[3:]
+        if not words:
+            return ""
+        first = self._nearest(words[0], self.firsts)[1]
+        # A last name heard as two words ("hidd son") is tried joined up too.
+        tries = [words[1], "".join(words[1:3])] if len(words) > 1 else []
+        last = min((self._nearest(word, self.lasts) for word in tries), default=(0.0, ""))[1]
+        return " ".join(w.capitalize() for w in (first, last) if w)
