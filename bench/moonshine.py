@@ -10,8 +10,10 @@ SNR), resamples to 16 kHz and scores:
 - name, snapped: the greedy words snapped to the nearest census names (`Snapper`);
 - name, constrained: the decoder's beam search over census names (`NameSearch`);
 - email, spell: the greedy transcript parsed as a spoken / spelled address;
-- business: the longest business type of the vocabulary in the transcript, right when it is
-  the persona's or files under the same NAICS industry.
+- business: the longest business type of the vocabulary in the greedy transcript, right when
+  it is the persona's or files under the same NAICS industry;
+- business_search: the decoder's beam search over every business type after everyday
+  openings ("We run a ...", `PhraseSearch`), scored the same way.
 Times are per utterance on one thread: encoder + greedy decoding, and encoder + name search.
 The models and tokenizer are fetched into `var/models/moonshine/` on first use.
 """
@@ -30,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.moonshine_model import SIZES, Moonshine  # noqa: E402
 from bench.moonshine_names import NameSearch, Snapper  # noqa: E402
+from bench.moonshine_phrases import PhraseSearch, business_sentences  # noqa: E402
 from callcenter.sim.channel import telephone  # noqa: E402
 from callcenter.sim.heldout import HELDOUT  # noqa: E402
 from callcenter.sim.personas import PERSONAS, Persona  # noqa: E402
@@ -39,7 +42,7 @@ from callcenter.voice.providers.local.audio import resample, ulaw_to_pcm  # noqa
 from callcenter.voice.providers.local.business_types import BY_NAICS  # noqa: E402
 
 SETS: dict[str, dict[str, Persona]] = {"tuned": PERSONAS, "heldout": HELDOUT}
-SCORES = ("greedy", "snapped", "constrained", "email", "spell", "business")
+SCORES = ("greedy", "snapped", "constrained", "email", "spell", "business", "business_search")
 _CODE = {name: code for code, names in BY_NAICS.items() for name in names}
 
 
@@ -82,13 +85,14 @@ def audio(persona: Persona, field: str, line: bool) -> np.ndarray:
 def probe(
     model: Moonshine,
     search: NameSearch,
+    businesses: PhraseSearch,
     snapper: Snapper,
     personas: dict[str, Persona],
     line: bool,
     verbose: bool,
 ) -> tuple[dict[str, float], dict[str, list[float]]]:
     right = dict.fromkeys(SCORES, 0)
-    times: dict[str, list[float]] = {"greedy": [], "constrained": [], "snap": []}
+    times: dict[str, list[float]] = {"greedy": [], "constrained": [], "snap": [], "business": []}
     for persona in personas.values():
         pcm = audio(persona, "name", line)
         started = time.perf_counter()
@@ -120,13 +124,21 @@ def probe(
             right[field] += ok
             if verbose and not ok:
                 print(f"  {persona.key:9} {field:8} {transcript!r} -> {parse(transcript)!r}")
+        pcm = audio(persona, "business", line)
         started = time.perf_counter()
-        transcript = model.transcribe(audio(persona, "business", line))
-        times["greedy"].append(time.perf_counter() - started)
+        hidden = model.encode(pcm)
+        encoded = time.perf_counter()
+        transcript = model.transcribe(pcm, hidden)
+        decoded = time.perf_counter()
+        chosen = businesses.best(hidden)[0]
+        times["greedy"].append(decoded - started)
+        times["business"].append(time.perf_counter() - decoded + encoded - started)
         ok = business_right(persona, business_from(transcript))
         right["business"] += ok
-        if verbose and not ok:
-            print(f"  {persona.key:9} business {transcript!r} -> {business_from(transcript)!r}")
+        right["business_search"] += business_right(persona, chosen)
+        if verbose and not (ok and business_right(persona, chosen)):
+            found = business_from(transcript)
+            print(f"  {persona.key:9} business {transcript!r} -> {found!r} search {chosen!r}")
     return {key: right[key] / len(personas) for key in SCORES}, times
 
 
@@ -153,14 +165,17 @@ def main() -> None:
     for size in args.model:
         model = Moonshine(size)
         search = NameSearch(model, args.first_names, args.last_names, args.beam, args.prior_weight)
+        businesses = PhraseSearch(model, business_sentences())
         for name in args.set:
             for line in lines:
-                scores, times = probe(model, search, snapper, SETS[name], line, args.verbose)
+                scores, times = probe(
+                    model, search, businesses, snapper, SETS[name], line, args.verbose
+                )
                 shown = "  ".join(f"{key} {scores[key]:.0%}" for key in SCORES)
                 print(
                     f"{size} {name} ({'line 20 dB' if line else 'clean'}): {shown}\n"
                     f"  greedy {_ms(times['greedy'])}; name search {_ms(times['constrained'])};"
-                    f" snap {_ms(times['snap'])}",
+                    f" snap {_ms(times['snap'])}; business search {_ms(times['business'])}",
                     flush=True,
                 )
 

@@ -179,7 +179,7 @@ class Moonshine:
         hidden = self.encode(pcm) if hidden is None else hidden
         logp, cache = self.start(hidden, [START])
         tokens: list[int] = []
-        for _ in range(int(len(pcm) / 16000 * 6.5) + 5):
+        for _ in range(int(len(pcm) / 16000 * 13) + 10):  # spelled letters take two each
             token = int(logp[0].argmax())
             if token == END:
                 break

@@ -10,25 +10,15 @@ broken by how common the name is.
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from bench.moonshine_model import END, Moonshine, Tokenizer
+from bench.moonshine_phrases import Node, build
 from callcenter.voice.providers.local.names import first_names, last_names
 
 PREFIX = "My name is"
-
-
-@dataclass
-class Node:
-    children: dict[int, "Node"] = field(default_factory=dict)
-    name: str | None = None
-    prior: float = -math.inf  # log share of the name ending here
-    best: float = -math.inf  # best log share of any name at or below
-    tokens: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
-    bests: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    nodes: list["Node"] = field(default_factory=list)
 
 
 def written(name: str) -> str:
@@ -40,24 +30,8 @@ def written(name: str) -> str:
 
 def trie(tokenizer: Tokenizer, names: list[tuple[str, float]]) -> Node:
     """A trie of each name's tokens as it is written mid-sentence (" Brenda")."""
-    root = Node()
-    for name, share in names:
-        prior = math.log(max(share, 1e-4) / 100)
-        node = root
-        node.best = max(node.best, prior)
-        for token in tokenizer.encode(written(name)):
-            node = node.children.setdefault(token, Node())
-            node.best = max(node.best, prior)
-        if prior > node.prior:
-            node.name, node.prior = name, prior
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        node.nodes = list(node.children.values())
-        node.tokens = np.array(list(node.children), np.int64)
-        node.bests = np.array([child.best for child in node.nodes])
-        stack.extend(node.nodes)
-    return root
+    entries = [(name, written(name), math.log(max(share, 1e-4) / 100)) for name, share in names]
+    return build(tokenizer, entries)
 
 
 @dataclass
@@ -101,13 +75,13 @@ class NameSearch:
             grown: list[tuple[float, int, Hypothesis]] = []
             for parent, h in enumerate(live):
                 row = logp[parent]
-                if h.node.name is not None and h.first is None:  # a first name may end here
-                    nxt = Hypothesis(h.score, self.lasts, h.node.name, h.node.prior, -1)
+                if h.node.label is not None and h.first is None:  # a first name may end here
+                    nxt = Hypothesis(h.score, self.lasts, h.node.label, h.node.prior, -1)
                     grown += self._expand(parent, nxt, row)
-                elif h.node.name is not None:  # a last name may end the sentence here
+                elif h.node.label is not None:  # a last name may end the sentence here
                     end = float(np.logaddexp.reduce(row[self.ends]))
                     total = h.score + end + self.prior_weight * (h.first_prior + h.node.prior)
-                    name = f"{h.first} {h.node.name}"
+                    name = f"{h.first} {h.node.label}"
                     done = max(done, (total, name))
                 grown += self._expand(parent, h, row)
             grown.sort(key=lambda item: -item[0])
