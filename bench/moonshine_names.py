@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bench.moonshine_model import END, Moonshine, Tokenizer
-from bench.moonshine_phrases import Node, build
+from bench.moonshine_model import END, START, Moonshine
+from bench.moonshine_phrases import Node, Pieces, build
 from callcenter.voice.providers.local.names import first_names, last_names
 
 PREFIX = "My name is"
@@ -28,10 +28,11 @@ def written(name: str) -> str:
     return name.capitalize()
 
 
-def trie(tokenizer: Tokenizer, names: list[tuple[str, float]]) -> Node:
-    """A trie of each name's tokens as it is written mid-sentence (" Brenda")."""
-    entries = [(name, written(name), math.log(max(share, 1e-4) / 100)) for name, share in names]
-    return build(tokenizer, entries)
+def trie(pieces: Pieces, names: list[tuple[str, float]]) -> Node:
+    """A trie of names as written mid-sentence (" Brenda"), with the log of their share."""
+    return build(
+        pieces, [(name, written(name), math.log(max(share, 1e-4) / 100)) for name, share in names]
+    )
 
 
 @dataclass
@@ -43,34 +44,38 @@ class Hypothesis:
     token: int
 
 
-class NameSearch:
-    """Beam search over first names then last names with one Moonshine model."""
+class PairSearch:
+    """Beam search over one trie's entries, then a second's, then the end of the sentence,
+    after a forced prefix; each entry adds `prior_weight` times its log prior."""
 
     def __init__(
         self,
         model: Moonshine,
-        first_limit: int = 6000,
-        last_limit: int = 20000,
+        pieces: Pieces,
+        prefix: list[int],
+        firsts: Node,
+        lasts: Node,
         beam: int = 12,
         prior_weight: float = 0.5,
     ) -> None:
         self.model = model
-        self.firsts = trie(model.tokenizer, first_names(first_limit))
-        self.lasts = trie(model.tokenizer, last_names(last_limit))
+        self.pieces = pieces
+        self.prefix = prefix
+        self.firsts = firsts
+        self.lasts = lasts
         self.beam = beam
         self.prior_weight = prior_weight
-        self.prefix = [1, *model.tokenizer.encode(PREFIX)]
         vocab = model.tokenizer.vocab
         self.ends = [END, vocab["."], vocab[","]]
 
     def _rank(self, h: Hypothesis, lookahead: float) -> float:
         return h.score + self.prior_weight * (h.first_prior + lookahead)
 
-    def best(self, hidden: np.ndarray) -> tuple[str, float]:
-        """The most likely "first last" and its score."""
+    def pair(self, hidden: np.ndarray) -> tuple[tuple[str, str], float]:
+        """The most likely pair of entries and its score."""
         logp, cache = self.model.start(hidden, self.prefix)
         live = [Hypothesis(0.0, self.firsts, None, 0.0, -1)]
-        done: tuple[float, str] = (-math.inf, "")
+        done: tuple[float, tuple[str, str]] = (-math.inf, ("", ""))
         for _ in range(16):
             grown: list[tuple[float, int, Hypothesis]] = []
             for parent, h in enumerate(live):
@@ -81,10 +86,11 @@ class NameSearch:
                 elif h.node.label is not None:  # a last name may end the sentence here
                     end = float(np.logaddexp.reduce(row[self.ends]))
                     total = h.score + end + self.prior_weight * (h.first_prior + h.node.prior)
-                    name = f"{h.first} {h.node.label}"
-                    done = max(done, (total, name))
+                    done = max(done, (total, (h.first or "", h.node.label)))
                 grown += self._expand(parent, h, row)
             grown.sort(key=lambda item: -item[0])
+            best_way = {(id(g[2].node), g[2].first): g for g in reversed(grown)}  # per node
+            grown = sorted(best_way.values(), key=lambda item: -item[0])
             grown = [g for g in grown[: self.beam] if g[0] > done[0]]
             if not grown:
                 break
@@ -92,13 +98,13 @@ class NameSearch:
             parents = np.array([parent for _, parent, _ in grown], np.int64)
             tokens = np.array([h.token for h in live], np.int64)
             logp, cache = self.model.step(hidden, cache, parents, tokens)
-        return " ".join(w.capitalize() for w in done[1].split()), done[0]
+        return done[1], done[0]
 
     def _expand(
         self, parent: int, h: Hypothesis, row: np.ndarray
     ) -> list[tuple[float, int, Hypothesis]]:
-        node = h.node
-        if not len(node.tokens):
+        node = self.pieces.leads(h.node)
+        if node.tokens is None or not len(node.tokens):
             return []
         ranks = h.score + row[node.tokens] + self.prior_weight * (h.first_prior + node.bests)
         keep = np.argsort(-ranks)[: self.beam]
@@ -109,6 +115,30 @@ class NameSearch:
             grown = Hypothesis(score, child, h.first, h.first_prior, int(node.tokens[index]))
             out.append((float(ranks[index]), parent, grown))
         return out
+
+
+class NameSearch(PairSearch):
+    """Census first names then last names after "My name is"."""
+
+    def __init__(
+        self,
+        model: Moonshine,
+        first_limit: int = 6000,
+        last_limit: int = 20000,
+        beam: int = 12,
+        prior_weight: float = 0.5,
+        every: bool = True,
+    ) -> None:
+        pieces = Pieces(model.tokenizer, every)
+        firsts = trie(pieces, first_names(first_limit))
+        lasts = trie(pieces, last_names(last_limit))
+        prefix = [START, *model.tokenizer.encode(PREFIX)]
+        super().__init__(model, pieces, prefix, firsts, lasts, beam, prior_weight)
+
+    def best(self, hidden: np.ndarray) -> tuple[str, float]:
+        """The most likely "First Last" and its score."""
+        (first, last), score = self.pair(hidden)
+        return f"{first.capitalize()} {last.capitalize()}".strip(), score
 
 
 def _distance(a: str, b: str) -> int:
