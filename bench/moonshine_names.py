@@ -67,6 +67,7 @@ class PairSearch:
         self.prior_weight = prior_weight
         vocab = model.tokenizer.vocab
         self.ends = [END, vocab["."], vocab[","]]
+        self.finished: list[tuple[float, tuple[str, str]]] = []  # every pair the last search ended
 
     def _rank(self, h: Hypothesis, lookahead: float) -> float:
         return h.score + self.prior_weight * (h.first_prior + lookahead)
@@ -74,6 +75,7 @@ class PairSearch:
     def pair(self, hidden: np.ndarray) -> tuple[tuple[str, str], float]:
         """The most likely pair of entries and its score."""
         logp, cache = self.model.start(hidden, self.prefix)
+        self.finished.clear()
         live = [Hypothesis(0.0, self.firsts, None, 0.0, -1)]
         done: tuple[float, tuple[str, str]] = (-math.inf, ("", ""))
         for _ in range(16):
@@ -87,6 +89,7 @@ class PairSearch:
                     end = float(np.logaddexp.reduce(row[self.ends]))
                     total = h.score + end + self.prior_weight * (h.first_prior + h.node.prior)
                     done = max(done, (total, (h.first or "", h.node.label)))
+                    self.finished.append((total, (h.first or "", h.node.label)))
                 grown += self._expand(parent, h, row)
             grown.sort(key=lambda item: -item[0])
             best_way = {(id(g[2].node), g[2].first): g for g in reversed(grown)}  # per node
