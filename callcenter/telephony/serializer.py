@@ -26,32 +26,39 @@ def _position_ms(timestamp: str) -> int:
         return 0
 
 
-def _plain_media(raw: str) -> CallerAudio | None:
-    """The common frame, a well-formed `media` message, read without the models (they cost a
-    few µs a frame, fifty frames a second a call); anything else is None and goes through
-    `parse_inbound`, which explains what is wrong with it."""
+def _plain(raw: str) -> CallerAudio | MarkPlayed | None:
+    """The frames of every 20 ms, a well-formed `media` message or `mark` echo, read without
+    the models (they cost a few µs a frame, fifty frames a second a call); anything else is
+    None and goes through `parse_inbound`, which explains what is wrong with it."""
     if len(raw) > MAX_FRAME_CHARS:
         return None
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError:
         return None
-    if type(data) is not dict or data.get("event") != "media":
+    if type(data) is not dict:
         return None
-    media = data.get("media")
-    if type(media) is not dict:
-        return None
-    payload, timestamp = media.get("payload"), media.get("timestamp", "0")
-    if type(payload) is not str or type(timestamp) is not str:
-        return None
-    return CallerAudio(payload, _position_ms(timestamp))
+    event = data.get("event")
+    if event == "media":
+        media = data.get("media")
+        if type(media) is not dict:
+            return None
+        payload, timestamp = media.get("payload"), media.get("timestamp", "0")
+        if type(payload) is not str or type(timestamp) is not str:
+            return None
+        return CallerAudio(payload, _position_ms(timestamp))
+    if event == "mark":
+        mark = data.get("mark")
+        name = mark.get("name") if type(mark) is dict else None
+        return MarkPlayed(name) if type(name) is str else None
+    return None
 
 
 def decode(raw: str | bytes) -> LineMessage | ProtocolError | None:
     """One frame from Twilio as a line message; None for frames that carry nothing new
     after the stream started (a repeated `connected` or `start`)."""
-    if type(raw) is str and (audio := _plain_media(raw)) is not None:
-        return audio
+    if type(raw) is str and (plain := _plain(raw)) is not None:
+        return plain
     message = parse_inbound(raw)
     if isinstance(message, MediaMessage):
         return CallerAudio(message.media.payload, _position_ms(message.media.timestamp))

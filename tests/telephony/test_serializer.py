@@ -42,9 +42,18 @@ def test_a_broken_media_frame_is_an_error_that_says_what_is_wrong(
     assert message.reason.startswith(reason)
 
 
-def test_frames_that_are_not_media_still_go_through_the_models() -> None:
-    mark = json.dumps({"event": "mark", "streamSid": "MZ1", "mark": {"name": "m7"}})
+def test_a_mark_echo_is_the_mark_played_and_a_broken_one_says_why() -> None:
+    mark = json.dumps(
+        {"event": "mark", "sequenceNumber": "9", "streamSid": "MZ1", "mark": {"name": "m7"}}
+    )
     assert decode(mark) == MarkPlayed("m7")
+    for broken in ({"name": 7}, {}, "m7"):
+        message = decode(json.dumps({"event": "mark", "streamSid": "MZ1", "mark": broken}))
+        assert isinstance(message, ProtocolError)
+        assert message.reason.startswith("invalid mark message: mark")
+
+
+def test_frames_that_are_not_media_or_marks_go_through_the_models() -> None:
     assert decode(json.dumps({"event": "connected", "protocol": "Call"})) is None
     unknown = decode(json.dumps({"event": "hello"}))
     assert isinstance(unknown, ProtocolError) and "unknown event" in unknown.reason
