@@ -40,7 +40,6 @@ class CallRecorder:
         self.on_started = on_started
         self.events: list[Event] = []
         self.closing = False
-        self.closing_seen = False  # the writer has taken the events up to the close
         self.closed = asyncio.Event()
         self.frames_written = 0
         self._append = self.events.append
@@ -74,6 +73,7 @@ class _Open:
     handle: BinaryIO
     wav: GrowingWav
     ready: list[np.ndarray] = field(default_factory=list)
+    closing: bool = False  # the call's last events are taken: close once they are written
     timeline: Timeline = field(init=False)
 
     def __post_init__(self) -> None:
@@ -132,11 +132,11 @@ class _Writer:
                 note.add_done_callback(self._notes.discard)
         events, recorder.events[:] = list(recorder.events), []
         if recorder.closing:
-            recorder.closing_seen = True  # every event before the close is in `events`
+            rec.closing = True  # every event before the close is in `events`
         for start in range(0, len(events), SLICE):
             rec.timeline.apply(events[start : start + SLICE])
             await asyncio.sleep(0)
-        if recorder.closing_seen:
+        if rec.closing:
             rec.timeline.close()
         if not rec.ready:
             return recorder, rec, None
@@ -164,7 +164,7 @@ class _Writer:
                 await self._drop(loop, recorder)
                 continue
             recorder.frames_written = rec.wav.frames
-            if recorder.closing_seen:
+            if rec.closing:
                 await self._drop(loop, recorder)
 
     async def _drop(self, loop: asyncio.AbstractEventLoop, recorder: CallRecorder) -> None:

@@ -36,13 +36,6 @@ from callcenter.telephony.signature import sign
 
 log = logging.getLogger(__name__)
 
-
-def _on_account(call_sid: str) -> bool:
-    """True when a simulator sharing this database carried the call (its record has the sid)."""
-    with session_scope() as session:
-        return calls_repo.get_call_by_sid(session=session, call_sid=call_sid) is not None
-
-
 SIMULATOR_ACCOUNT_SID = "AC" + "0" * 32
 SIMULATOR_NUMBER = "+15005550006"
 NOT_IN_PROGRESS = 21220  # Twilio: "Call is not in-progress. Cannot redirect."
@@ -50,6 +43,12 @@ CALL_NOT_FOUND = 20404  # Twilio: "The requested resource was not found"
 SAY_SECONDS_PER_CHAR = 0.06
 # What a simulated call costs at the carrier: about a minute of a US number's voice rate.
 SIMULATED_PRICE = CallPrice(amount=Decimal("0.0140"), unit="USD")
+
+
+def _on_account(call_sid: str) -> bool:
+    """True when a simulator sharing this database carried the call (its record has the sid)."""
+    with session_scope() as session:
+        return calls_repo.get_call_by_sid(session=session, call_sid=call_sid) is not None
 
 
 @dataclass(frozen=True, slots=True)

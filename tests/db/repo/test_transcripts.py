@@ -10,7 +10,8 @@ from callcenter.db.session import session_scope
 from callcenter.db.types import utcnow
 
 
-def _write_twice_and_read(database_url: str) -> None:
+def _migrated_call(database_url: str) -> int:
+    """A database at head with one inbound call in it; the call's id."""
     upgrade_to_head(database_url)
     with session_scope() as session:
         call = calls_repo.create_call(
@@ -19,8 +20,12 @@ def _write_twice_and_read(database_url: str) -> None:
             from_number="+14155550123",
             to_number="+15550100000",
         )
-        call_id = call.id
-    assert call_id is not None
+        assert call.id is not None
+        return call.id
+
+
+def _write_twice_and_read(database_url: str) -> None:
+    call_id = _migrated_call(database_url)
     started = utcnow()
     written = []
     for text in ("Hello, this is Maria.", "A retried write of the same turn."):
@@ -56,16 +61,8 @@ def test_a_turn_written_twice_is_stored_once_on_postgresql(pg_env: dict[str, str
 
 
 def _write_many_at_once(database_url: str) -> None:
-    upgrade_to_head(database_url)
+    call_id = _migrated_call(database_url)
     with session_scope() as session:
-        call = calls_repo.create_call(
-            session=session,
-            direction=CallDirection.inbound,
-            from_number="+14155550123",
-            to_number="+15550100000",
-        )
-        call_id = call.id
-        assert call_id is not None
         transcripts.add_turn(
             session=session,
             call_id=call_id,
