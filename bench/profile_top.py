@@ -18,6 +18,8 @@ def main() -> None:
     with open(args.path) as f:
         for line in f:
             stack, _, count = line.rstrip().rpartition(" ")
+            if not count.isdigit():
+                continue  # a frame name that spans lines (an SQL text in a label)
             n = int(count)
             frames = stack.split(";")
             samples += n

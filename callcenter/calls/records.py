@@ -5,7 +5,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from callcenter.calls import states
@@ -162,25 +161,22 @@ def end_call_row(call_id: int, ending: Ending) -> Call | None:
 
 def record_inbound(*, call_sid: str, from_number: str, to_number: str) -> CallUpdate:
     """Create the inbound call for `call_sid` once; a retried webhook finds the same row."""
-    for _attempt in range(2):
-        try:
-            with session_scope() as session:
-                call = calls_repo.get_call_by_sid(session=session, call_sid=call_sid)
-                if call is not None:
-                    return CallUpdate(call=call)
-                call = calls_repo.create_call(
-                    session=session,
-                    direction=CallDirection.inbound,
-                    from_number=from_number,
-                    to_number=to_number,
-                    status=CallStatus.ringing,
-                    call_sid=call_sid,
-                )
-                return CallUpdate(call=call, created=True)
-        except IntegrityError:
-            # A concurrent retry inserted it first; the next attempt reads that row.
-            log.info("inbound webhook retry raced for %s", call_sid, extra={"call_sid": call_sid})
-    raise RuntimeError(f"could not record inbound call {call_sid}")
+    with session_scope() as session:
+        call = calls_repo.create_call_once(
+            session=session,
+            call_sid=call_sid,
+            direction=CallDirection.inbound,
+            from_number=from_number,
+            to_number=to_number,
+            status=CallStatus.ringing,
+        )
+        if call is not None:
+            return CallUpdate(call=call, created=True)
+        # A retry of the webhook (or a concurrent one, whose row the insert waited for).
+        call = calls_repo.get_call_by_sid(session=session, call_sid=call_sid)
+        if call is None:
+            raise RuntimeError(f"could not record inbound call {call_sid}")
+        return CallUpdate(call=call)
 
 
 def record_outbound_answer(

@@ -55,7 +55,7 @@ async def inbound_call(
         log.info("inbound call %s from %s", call.id, call.from_number, extra={"call_sid": call_sid})
         life.announce("call_started", call)
     # The AI connection opens now, while Twilio sets up the media stream.
-    bridges.prepare(call_id=call.id, call_sid=call_sid, direction="inbound")
+    bridges.prepare(call=call, call_sid=call_sid, direction="inbound")
     body = twiml.connect_stream(settings, call_id=call.id, direction="inbound")
     return Response(body, media_type=TWIML)
 
@@ -88,7 +88,7 @@ async def outbound_call_webhook(
                 twiml.say_and_hang_up(twiml.voicemail_message(settings)), media_type=TWIML
             )
         return Response(twiml.hang_up(), media_type=TWIML)
-    bridges.prepare(call_id=call.id, call_sid=call_sid, direction="outbound")
+    bridges.prepare(call=call, call_sid=call_sid, direction="outbound")
     body = twiml.connect_stream(settings, call_id=call.id, direction="outbound")
     return Response(body, media_type=TWIML)
 

@@ -52,9 +52,11 @@ def _last_summary(session: Session, lead_id: int, call_id: int) -> str | None:
     return None
 
 
-def _call_facts(call_id: int, region: str) -> CallFacts:
+def _call_facts(call_id: int, region: str, known: Call | None = None) -> CallFacts:
+    """What the call's row and its lead say; `known` is the row when the caller just read it
+    (a webhook), saving a second read."""
     with session_scope() as session:
-        call = calls_repo.get_call(session=session, call_id=call_id)
+        call = known or calls_repo.get_call(session=session, call_id=call_id)
         if call is None:
             return CallFacts()
         inbound = call.direction == CallDirection.inbound
@@ -88,11 +90,12 @@ async def load_session_config(
     call_sid: str,
     direction: str,
     lead_name: str | None = None,
+    call: Call | None = None,
 ) -> SessionConfig:
     """The session configuration for a call (database read off the loop); `direction` and
-    `lead_name` stand in when the call's row does not say."""
+    `lead_name` stand in when the call's row does not say; `call` is the row if already read."""
     try:
-        facts = await asyncio.to_thread(_call_facts, call_id, settings.default_region)
+        facts = await asyncio.to_thread(_call_facts, call_id, settings.default_region, call)
     except Exception:
         log.warning("could not read the call's facts; the agent starts without them")
         facts = CallFacts()

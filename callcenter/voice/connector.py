@@ -7,6 +7,7 @@ from callcenter.calls import records
 from callcenter.calls.carrier import Carrier
 from callcenter.calls.life import CallLife
 from callcenter.config import Settings
+from callcenter.db.models import Call
 from callcenter.live.hub import LiveHub
 from callcenter.voice.bridge import CallBridge
 from callcenter.voice.call_context import load_session_config
@@ -52,13 +53,21 @@ class CallConnector:
         except VoiceConnectError as exc:
             return UnavailableVoiceSession(str(exc))
 
-    def prepare(self, *, call_id: int, call_sid: str, direction: str) -> None:
+    def prepare(self, *, call: Call, call_sid: str, direction: str) -> None:
         """Open the call's voice session now, while Twilio sets up the media stream; the
-        stream's bridge takes it over (`run`), or it is closed if the stream never comes."""
+        stream's bridge takes it over (`run`), or it is closed if the stream never comes.
+        `call` is the row the webhook just wrote."""
+        call_id = call.id
+        assert call_id is not None
 
         async def start(voice: VoiceSession) -> SessionConfig:
             config = await load_session_config(
-                self.settings, self.tools, call_id=call_id, call_sid=call_sid, direction=direction
+                self.settings,
+                self.tools,
+                call_id=call_id,
+                call_sid=call_sid,
+                direction=direction,
+                call=call,
             )
             await voice.start(config)
             return config
