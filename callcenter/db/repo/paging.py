@@ -3,13 +3,16 @@
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import func
+from sqlalchemy import CompoundSelect, func
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 T = TypeVar("T")
 
 MAX_LIMIT = 200
+# Below this many matches, reading each by id beats a scan in the page's order (at 100,000
+# calls: 20 matches 1 ms by id, 12 ms by the scan; 14,240 matches 65 ms by id, 35 by the scan).
+FEW_MATCHES = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,10 +51,49 @@ def paginate_once(
     if not rows:
         total = count(session, query) if offset else 0
         return Page(items=[], total=total, limit=limit, offset=offset)
+    items = _read(session, query, id_column, [row[0] for row in rows])
+    return Page(items=items, total=int(rows[0][1]), limit=limit, offset=offset)
+
+
+def paginate_matches(
+    session: Session,
+    query: SelectOfScalar[Any],
+    id_column: Any,
+    matches: CompoundSelect[Any],
+    *,
+    limit: int,
+    offset: int,
+) -> Page[Any]:
+    """The page and total of `query` (ordered, otherwise unfiltered) restricted to the ids
+    `matches` selects, for a search with many matches (PostgreSQL). `matches` runs once; the
+    total is counted from the ids alone, and the page is a scan in the page's order that looks
+    each row's id up among the hashed ids and stops at the page's last match, instead of
+    joining every match back to its row and sorting them all (`paginate_once`). With few
+    matches that scan would walk most rows for nothing: then `paginate_once` reads them by id."""
+    limit = max(1, min(limit, MAX_LIMIT))
+    offset = max(0, offset)
+    matched = matches.cte("matched").prefix_with("MATERIALIZED")
+    total = select(func.count()).select_from(matched).scalar_subquery()
+    # `IS true` keeps the IN a filter (a hashed lookup) rather than a join: the planner would
+    # feed a join every match. The count's condition is checked once, before the scan.
+    ids = query.with_only_columns(id_column, total).where(
+        id_column.in_(select(matched.c[0])).is_(True), total > FEW_MATCHES
+    )
+    rows = session.execute(ids.limit(limit).offset(offset)).all()
+    if not rows:  # few matches, or a page past the end
+        searched = query.where(id_column.in_(matches))
+        return paginate_once(session, searched, id_column, limit=limit, offset=offset)
+    items = _read(session, query, id_column, [row[0] for row in rows])
+    return Page(items=items, total=int(rows[0][1]), limit=limit, offset=offset)
+
+
+def _read(
+    session: Session, query: SelectOfScalar[Any], id_column: Any, ids: list[Any]
+) -> list[Any]:
+    """The rows of `query`'s model with these ids, in this order."""
     model = query.column_descriptions[0]["entity"]
     found = {
         getattr(item, id_column.key): item
-        for item in session.exec(select(model).where(id_column.in_([row[0] for row in rows])))
+        for item in session.exec(select(model).where(id_column.in_(ids)))
     }
-    items = [found[row[0]] for row in rows]
-    return Page(items=items, total=int(rows[0][1]), limit=limit, offset=offset)
+    return [found[i] for i in ids]
