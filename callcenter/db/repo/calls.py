@@ -159,7 +159,15 @@ def list_calls(
     order = column.desc() if sort.startswith("-") else column.asc()
     query = query.order_by(order, col(Call.id).desc())
     if matches is not None and only_searched:
-        return paginate_matches(session, query, col(Call.id), matches, limit=limit, offset=offset)
+        return paginate_matches(
+            session,
+            query,
+            col(Call.id),
+            matches,
+            order_by=(order, col(Call.id).desc()),
+            limit=limit,
+            offset=offset,
+        )
     if matches is not None:
         return paginate_once(session, query, col(Call.id), limit=limit, offset=offset)
     return paginate(session, query, limit=limit, offset=offset)
