@@ -36,6 +36,14 @@ def test_searches_counted_from_the_ids_and_paged_in_order_find_what_a_scan_finds
                 page = calls_repo.list_calls(session=session, q=q, limit=2, offset=offset)
                 assert [c.id for c in page.items] == expected[offset : offset + 2], (q, offset)
                 assert page.total == len(expected), (q, offset)
+            for direction in CallDirection:
+                kept = [i for i in expected if _direction(session, i) == direction]
+                for offset in (0, 1, len(kept) + 1):
+                    page = calls_repo.list_calls(
+                        session=session, q=q, direction=direction, limit=2, offset=offset
+                    )
+                    assert [c.id for c in page.items] == kept[offset : offset + 2], (q, direction)
+                    assert page.total == len(kept), (q, direction, offset)
         everything = calls_repo.list_calls(session=session, q="+1", sort="id", limit=200)
         assert [c.id for c in everything.items] == sorted(c.id for c in everything.items)
         assert everything.total == len(_scan_calls(session, "+1")) > 0
@@ -47,7 +55,7 @@ def test_a_word_in_more_calls_than_few_pages_and_counts_every_one(db: Settings) 
         _fill(session)
         for i in range(many):
             call = Call(
-                direction=CallDirection.inbound,
+                direction=CallDirection.inbound if i % 2 else CallDirection.outbound,
                 from_number=f"+1212555{i:04d}",
                 to_number="+14155550100",
                 started_at=T0 + timedelta(seconds=i % 97),  # ties broken by id
@@ -64,10 +72,24 @@ def test_a_word_in_more_calls_than_few_pages_and_counts_every_one(db: Settings) 
             page = calls_repo.list_calls(session=session, q="bake", limit=50, offset=offset)
             assert [c.id for c in page.items] == expected[offset : offset + 50], offset
             assert page.total == len(expected), offset
+        inbound = [i for i in expected if _direction(session, i) == CallDirection.inbound]
+        assert 0 < len(inbound) < len(expected)
+        for offset in (0, 50, len(inbound) + 1):
+            page = calls_repo.list_calls(
+                session=session, q="bake", direction="inbound", limit=50, offset=offset
+            )
+            assert [c.id for c in page.items] == inbound[offset : offset + 50], offset
+            assert page.total == len(inbound), offset
         few = _scan_calls(session, "bakery")
         assert 0 < len(few) < paging.FEW_MATCHES
         page = calls_repo.list_calls(session=session, q="bakery", limit=50)
         assert ([c.id for c in page.items], page.total) == (few[:50], len(few))
+
+
+def _direction(session: Session, call_id: int) -> CallDirection:
+    call = session.get(Call, call_id)
+    assert call is not None
+    return call.direction
 
 
 @pytest.fixture
