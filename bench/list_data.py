@@ -152,4 +152,7 @@ class History:
                         text(f"SELECT setval('{name}_id_seq', (SELECT max(id) FROM {name}))")
                     )
                 conn.execute(text("ANALYZE"))
+        if engine.dialect.name == "postgresql":
+            with engine.connect() as conn:  # VACUUM runs outside a transaction
+                conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
         return time.perf_counter() - began

@@ -13,7 +13,7 @@ from sqlmodel import SQLModel
 import callcenter.db.campaign_models  # noqa: F401
 import callcenter.db.models  # noqa: F401
 from alembic import command
-from callcenter.db.search_index import is_other_dialects, is_search_table
+from callcenter.db.search_index import is_other_dialects, is_search_table, is_unmodelled_index
 from callcenter.db.session import make_engine
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -64,11 +64,16 @@ def include_name(name: str | None, type_: str, _parents: object) -> bool:
 
 
 def objects_of(dialect: str) -> Callable[..., bool]:
-    """An `include_object` that leaves out the models' indexes for other databases."""
+    """An `include_object` that leaves out the models' indexes for other databases and the
+    indexes only the migrations declare."""
 
     def include_object(
-        obj: object, _name: object, type_: str, reflected: bool, _to: object
+        obj: object, name: str | None, type_: str, reflected: bool, _to: object
     ) -> bool:
-        return reflected or type_ != "index" or not is_other_dialects(obj, dialect)
+        if type_ != "index":
+            return True
+        if reflected:
+            return not (name is not None and is_unmodelled_index(name))
+        return not is_other_dialects(obj, dialect)
 
     return include_object

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from callcenter.db.search_index import trigram_index
+from callcenter.db.search_index import calls_by_date_index, trigram_index
 from callcenter.db.types import UTCDateTime, utcnow
 
 
@@ -108,7 +108,11 @@ class Lead(SQLModel, table=True):
 
 class Call(SQLModel, table=True):
     __tablename__ = "calls"
-    __table_args__ = (trigram_index("calls", "from_number"), trigram_index("calls", "to_number"))
+    __table_args__ = (
+        trigram_index("calls", "from_number"),
+        trigram_index("calls", "to_number"),
+        calls_by_date_index(),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     call_sid: str | None = Field(default=None, max_length=64, unique=True)

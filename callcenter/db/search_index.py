@@ -9,7 +9,7 @@ same LIKE pattern, case-insensitively as SQLite's LIKE does. The FTS5 tables are
 `create_sqlite_search` again afterwards.
 """
 
-from sqlalchemy import Index, text
+from sqlalchemy import ColumnElement, Index, String, literal_column, text
 from sqlalchemy.engine import Connection
 
 # Mirrored table → (its FTS5 table, the columns searched).
@@ -44,10 +44,40 @@ def trigram_index(table: str, column: str) -> Index:
     ).ddl_if(dialect="postgresql")
 
 
+SEPARATOR = "\x1f"  # the unit separator: typed into no search box
+# Its trigram index exists in the migrations only: the models cannot declare an expression
+# index that SQLite's schema comparison skips without a warning.
+LEAD_TEXT_INDEX = "ix_leads_search_trgm"
+# A lead's searched fields joined by SEPARATOR, a missing one as an empty string: a text
+# without the separator is inside one field iff it is inside this. Made of `||` and
+# `coalesce` (immutable, unlike `concat_ws`), so PostgreSQL indexes it: one trigram index
+# answers a search of all five fields. Queries must spell it exactly so (`lead_text`).
+LEAD_TEXT_SQL = " || E'\\x1f' || ".join(f"coalesce({c}, '')" for c in SEARCHED["leads"][1])
+
+
+def lead_text() -> ColumnElement[str]:
+    """`LEAD_TEXT_SQL` for a query on the leads table alone (PostgreSQL)."""
+    return literal_column(f"({LEAD_TEXT_SQL})", String)
+
+
+CALLS_BY_DATE_INDEX = "ix_calls_started_at_id"
+
+
+def calls_by_date_index() -> Index:
+    """Calls in the list's order (newest first, then id), with nothing else: a searched
+    page walks it, only the index, and stops at the page's last match (PostgreSQL only)."""
+    return Index(CALLS_BY_DATE_INDEX, "started_at", "id").ddl_if(dialect="postgresql")
+
+
 def is_other_dialects(index: object, dialect: str) -> bool:
     """True for an index the models create only on another database (`Index.ddl_if`)."""
     condition = getattr(index, "_ddl_if", None)
     return condition is not None and condition.dialect not in (None, dialect)
+
+
+def is_unmodelled_index(name: str) -> bool:
+    """True for an index the migrations create and the models do not declare."""
+    return name == LEAD_TEXT_INDEX
 
 
 def is_search_table(name: str) -> bool:

@@ -16,7 +16,7 @@ from callcenter.db.models import (
     CallStatusEvent,
 )
 from callcenter.db.repo import search
-from callcenter.db.repo.paging import Page, paginate, paginate_once
+from callcenter.db.repo.paging import Page, paginate, paginate_matches, paginate_once
 from callcenter.db.types import as_utc, utcnow
 
 
@@ -144,8 +144,10 @@ def list_calls(
         query = query.where(
             col(Call.lead_id).is_not(None) if has_lead else col(Call.lead_id).is_(None)
         )
-    if q and q.strip():
-        query = query.where(col(Call.id).in_(search.call_ids(session, q, as_id(q.strip()))))
+    matches = search.call_ids(session, q, as_id(q.strip())) if q and q.strip() else None
+    only_searched = query.whereclause is None and session.get_bind().dialect.name == "postgresql"
+    if matches is not None and not only_searched:
+        query = query.where(col(Call.id).in_(matches))
     sort_columns = {
         "started_at": col(Call.started_at),
         "duration": col(Call.duration_seconds),
@@ -156,7 +158,17 @@ def list_calls(
     column = sort_columns.get(key, col(Call.started_at))
     order = column.desc() if sort.startswith("-") else column.asc()
     query = query.order_by(order, col(Call.id).desc())
-    if q and q.strip():
+    if matches is not None and only_searched:
+        return paginate_matches(
+            session,
+            query,
+            col(Call.id),
+            matches,
+            order_by=(order, col(Call.id).desc()),
+            limit=limit,
+            offset=offset,
+        )
+    if matches is not None:
         return paginate_once(session, query, col(Call.id), limit=limit, offset=offset)
     return paginate(session, query, limit=limit, offset=offset)
 

@@ -32,8 +32,11 @@ def list_leads(
 ) -> Page[Lead]:
     """Filter, search (name, email, phone, business, need) and page the leads, newest first."""
     query = _filtered(session, status=status, q=q, since=since, until=until)
-    if q and q.strip():
+    if q and q.strip() and session.get_bind().dialect.name == "sqlite":
         return paginate_once(session, query, col(Lead.id), limit=limit, offset=offset)
+    # On PostgreSQL the page and the count apart: the page walks the leads newest first and
+    # stops at its last match, the count reads the trigram index. Given a window count the
+    # planner would walk every lead in date order (36 against 10 ms, 2,500 matches of 20,000).
     return paginate(session, query, limit=limit, offset=offset)
 
 
