@@ -1,6 +1,7 @@
 """The OpenAI Realtime provider against the fake service, through the real SDK."""
 
 import asyncio
+import gc
 from collections.abc import Callable
 
 import pytest
@@ -109,3 +110,27 @@ def test_the_websocket_proxy_comes_from_the_environment_once_per_host(
     assert openai_realtime.websocket_proxy(direct) is None
     monkeypatch.delenv("HTTPS_PROXY")  # looked up once: a later change is not read per call
     assert openai_realtime.websocket_proxy(proxied) == "http://proxy.example:3128"
+
+
+async def test_a_closed_session_leaves_no_cyclic_garbage_behind(
+    start_fake: Callable[[Script], FakeRealtime],
+    voice_settings: Callable[[FakeRealtime], Settings],
+) -> None:
+    """Every call's connection is freed when it closes, not piled up for the collector (whose
+    pass over such piles is a pause in every live call's audio)."""
+    fake = start_fake(Script(replies=[]))
+    settings = voice_settings(fake)
+
+    async def open_and_close() -> None:
+        session = OpenAIRealtimeSession(settings)
+        await session.start(config(settings))
+        await session.close()
+
+    await open_and_close()  # first use: the SDK's lazy imports and caches
+    gc.collect()
+    sessions = 10
+    for _ in range(sessions):
+        await open_and_close()
+    await fake.until(lambda: len(fake.connections) >= sessions + 1)
+    found = gc.collect()
+    assert found < 10 * sessions, f"{found} unreachable objects after {sessions} sessions"

@@ -208,6 +208,20 @@ class OpenAIRealtimeSession:
             with contextlib.suppress(Exception):
                 async with asyncio.timeout(2):
                     await conn.close()
+            release_back_references(conn)
+
+
+def release_back_references(conn: Any) -> None:
+    """Let reference counting free a closed SDK connection.
+
+    Its resources (`session`, `response`, …) each point back at it, so the connection, its
+    websocket and everything they hold (~90 objects) stay as cyclic garbage until the
+    collector runs; at a hundred calls a second those piles made its older-generation passes
+    take 200 ms, a pause every call's audio waits through. Nothing here uses the resources
+    (only `send_raw` / `recv_bytes`), and the connection is closed."""
+    for value in vars(conn).values():
+        if getattr(value, "_connection", None) is conn:
+            value._connection = None
 
 
 def message_item(turn: PastTurn) -> dict[str, Any]:
