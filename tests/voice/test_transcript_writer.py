@@ -2,6 +2,7 @@
 
 import asyncio
 
+import pytest
 from sqlalchemy import event
 
 from callcenter.config import Settings
@@ -9,7 +10,7 @@ from callcenter.db.session import get_engine
 from callcenter.db.types import utcnow
 from callcenter.live.events import CallEvent
 from callcenter.live.hub import LiveHub
-from callcenter.voice.transcript_writer import TranscriptWriter, Turn
+from callcenter.voice.transcript_writer import TranscriptWriter, Turn, _BatchWriter
 from tests.voice.bridge_calls import turns
 from tests.voice.conftest import make_call
 
@@ -89,3 +90,22 @@ async def test_a_call_whose_turns_cannot_be_written_holds_back_no_other_call(
     await later.close()
     assert event.data["text"] == f"turn 2 of call {good}"
     assert [t.text for t in turns(good)][-1] == f"turn 2 of call {good}"
+
+
+async def test_a_closing_call_does_not_wait_for_company(
+    migrated: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Turns wait a moment for other calls' turns to share a transaction, but a call that is
+    closing has its last turns written at once (its after-call work reads them next)."""
+    monkeypatch.setattr(_BatchWriter, "WINDOW_S", 60.0)
+    call_id = make_call()
+    hub = LiveHub()
+    events = hub.subscribe("test")
+    writer = TranscriptWriter(hub)
+    writer.start()
+    writer.add(_turn(call_id, 0))
+    async with asyncio.timeout(10):  # a minute without the flush
+        await writer.close()
+        [event] = await _turn_events(events, 1)
+    assert event.data["text"] == f"turn 0 of call {call_id}"
+    assert [t.text for t in turns(call_id)] == [f"turn 0 of call {call_id}"]
