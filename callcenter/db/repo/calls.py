@@ -41,6 +41,26 @@ def _insert_call(session: Session, values: dict[str, Any], *, once: bool) -> Cal
     return call
 
 
+def _call_values(
+    direction: CallDirection,
+    from_number: str,
+    to_number: str,
+    status: CallStatus,
+    call_sid: str | None,
+    lead_id: int | None = None,
+    campaign_id: int | None = None,
+) -> dict[str, Any]:
+    return {
+        "direction": direction,
+        "from_number": from_number,
+        "to_number": to_number,
+        "status": status,
+        "call_sid": call_sid,
+        "lead_id": lead_id,
+        "campaign_id": campaign_id,
+    }
+
+
 def create_call(
     *,
     session: Session,
@@ -53,15 +73,7 @@ def create_call(
     campaign_id: int | None = None,
 ) -> Call:
     """Insert a call and the first entry of its status timeline."""
-    values = {
-        "direction": direction,
-        "from_number": from_number,
-        "to_number": to_number,
-        "status": status,
-        "call_sid": call_sid,
-        "lead_id": lead_id,
-        "campaign_id": campaign_id,
-    }
+    values = _call_values(direction, from_number, to_number, status, call_sid, lead_id, campaign_id)
     call = _insert_call(session, values, once=False)
     assert call is not None
     return call
@@ -78,13 +90,7 @@ def create_call_once(
 ) -> Call | None:
     """Insert the call of `call_sid` and its first timeline entry, unless a call with that
     sid exists (then None: a retried webhook, or a concurrent one that got there first)."""
-    values = {
-        "direction": direction,
-        "from_number": from_number,
-        "to_number": to_number,
-        "status": status,
-        "call_sid": call_sid,
-    }
+    values = _call_values(direction, from_number, to_number, status, call_sid)
     return _insert_call(session, values, once=True)
 
 
