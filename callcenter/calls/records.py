@@ -162,50 +162,54 @@ def end_call_row(call_id: int, ending: Ending) -> Call | None:
 def record_inbound(*, call_sid: str, from_number: str, to_number: str) -> CallUpdate:
     """Create the inbound call for `call_sid` once; a retried webhook finds the same row."""
     with session_scope() as session:
-        call = calls_repo.create_call_once(
-            session=session,
-            call_sid=call_sid,
-            direction=CallDirection.inbound,
-            from_number=from_number,
-            to_number=to_number,
-            status=CallStatus.ringing,
-        )
-        if call is not None:
-            return CallUpdate(call=call, created=True)
-        # A retry of the webhook (or a concurrent one, whose row the insert waited for).
-        call = calls_repo.get_call_by_sid(session=session, call_sid=call_sid)
-        if call is None:
-            raise RuntimeError(f"could not record inbound call {call_sid}")
-        return CallUpdate(call=call)
+        return inbound_in(session, call_sid=call_sid, from_number=from_number, to_number=to_number)
 
 
-def record_outbound_answer(
-    *, call_sid: str, from_number: str, to_number: str, answered_by: str | None
+def inbound_in(session: Session, *, call_sid: str, from_number: str, to_number: str) -> CallUpdate:
+    """`record_inbound` inside the caller's transaction."""
+    call = calls_repo.create_call_once(
+        session=session,
+        call_sid=call_sid,
+        direction=CallDirection.inbound,
+        from_number=from_number,
+        to_number=to_number,
+        status=CallStatus.ringing,
+    )
+    if call is not None:
+        return CallUpdate(call=call, created=True)
+    # A retry of the webhook (or a concurrent one, whose row the insert waited for).
+    call = calls_repo.get_call_by_sid(session=session, call_sid=call_sid)
+    if call is None:
+        raise RuntimeError(f"could not record inbound call {call_sid}")
+    return CallUpdate(call=call)
+
+
+def outbound_answer_in(
+    session: Session, *, call_sid: str, from_number: str, to_number: str, answered_by: str | None
 ) -> CallUpdate:
     """The callee answered an outbound call: mark it in progress (creating it if unknown)."""
-    with session_scope() as session:
-        call = find_call(session=session, call_sid=call_sid, to_number=to_number)
-        created = False
-        if call is None:
-            call = calls_repo.create_call(
-                session=session,
-                direction=CallDirection.outbound,
-                from_number=from_number,
-                to_number=to_number,
-                status=CallStatus.queued,
-                call_sid=call_sid,
-            )
-            created = True
-        change = apply_status(
+    call = find_call(session=session, call_sid=call_sid, to_number=to_number)
+    created = False
+    if call is None:
+        call = calls_repo.create_call(
             session=session,
-            call=call,
-            status=CallStatus.in_progress,
-            answered_by=answered_by,
-            source="twilio",
+            direction=CallDirection.outbound,
+            from_number=from_number,
+            to_number=to_number,
+            status=CallStatus.queued,
+            call_sid=call_sid,
         )
-        if states.is_machine(answered_by) and call.end_reason is None:
-            call.end_reason = EndReason.voicemail
-        return CallUpdate(call=call, created=created, change=change)
+        created = True
+    change = apply_status(
+        session=session,
+        call=call,
+        status=CallStatus.in_progress,
+        answered_by=answered_by,
+        source="twilio",
+    )
+    if states.is_machine(answered_by) and call.end_reason is None:
+        call.end_reason = EndReason.voicemail
+    return CallUpdate(call=call, created=created, change=change)
 
 
 def record_status_callback(

@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+from functools import partial
 
 from fastapi import APIRouter, BackgroundTasks, HTTPException, Response
 from starlette.datastructures import FormData
@@ -43,19 +44,20 @@ async def inbound_call(
     if is_draining():
         log.info("turning an inbound call away: shutting down", extra={"call_sid": call_sid})
         return Response(twiml.say_and_hang_up(UNAVAILABLE_MESSAGE), media_type=TWIML)
-    update = await asyncio.to_thread(
-        records.record_inbound,
+    change = partial(
+        records.inbound_in,
         call_sid=call_sid,
         from_number=_field(form, "From") or "",
         to_number=_field(form, "To") or "",
     )
+    update, facts = await asyncio.to_thread(bridges.answer, change)
     call = update.call
     assert call.id is not None
     if update.created:
         log.info("inbound call %s from %s", call.id, call.from_number, extra={"call_sid": call_sid})
         life.announce("call_started", call)
     # The AI connection opens now, while Twilio sets up the media stream.
-    bridges.prepare(call=call, call_sid=call_sid, direction="inbound")
+    bridges.prepare(call=call, call_sid=call_sid, direction="inbound", facts=facts)
     body = twiml.connect_stream(settings, call_id=call.id, direction="inbound")
     return Response(body, media_type=TWIML)
 
@@ -67,13 +69,15 @@ async def outbound_call_webhook(
     """The callee answered: connect the agent, or leave a voicemail if a machine answered."""
     call_sid = _call_sid(form)
     answered_by = _field(form, "AnsweredBy")
-    update = await asyncio.to_thread(
-        records.record_outbound_answer,
+    change = partial(
+        records.outbound_answer_in,
         call_sid=call_sid,
         from_number=_field(form, "From") or "",
         to_number=_field(form, "To") or "",
         answered_by=answered_by,
     )
+    machine = states.is_machine(answered_by)
+    update, facts = await asyncio.to_thread(bridges.answer, change, connect=not machine)
     call = update.call
     assert call.id is not None
     if update.created:
@@ -81,14 +85,14 @@ async def outbound_call_webhook(
     if update.change.changed:
         life.announce("call_updated", call)
     call_extra = {"call_sid": call_sid}
-    if states.is_machine(answered_by):
+    if machine:
         log.info("machine answered call %s (%s)", call.id, answered_by, extra=call_extra)
         if settings.voicemail_action == "leave_message" and answered_by != "fax":
             return Response(
                 twiml.say_and_hang_up(twiml.voicemail_message(settings)), media_type=TWIML
             )
         return Response(twiml.hang_up(), media_type=TWIML)
-    bridges.prepare(call=call, call_sid=call_sid, direction="outbound")
+    bridges.prepare(call=call, call_sid=call_sid, direction="outbound", facts=facts)
     body = twiml.connect_stream(settings, call_id=call.id, direction="outbound")
     return Response(body, media_type=TWIML)
 

@@ -46,40 +46,38 @@ def _lead_of(session: Session, call: Call, other_party: str | None, region: str)
 
 def _last_summary(session: Session, lead_id: int, call_id: int) -> str | None:
     """The summary of this lead's latest earlier call, when the call has one."""
-    for call in leads_repo.list_lead_calls(session=session, lead_id=lead_id):
-        if call.id != call_id and call.summary:
-            return call.summary
-    return None
+    return leads_repo.last_call_summary(session=session, lead_id=lead_id, except_call=call_id)
 
 
-def _call_facts(call_id: int, region: str, known: Call | None = None) -> CallFacts:
-    """What the call's row and its lead say; `known` is the row when the caller just read it
-    (a webhook), saving a second read."""
-    with session_scope() as session:
-        call = known or calls_repo.get_call(session=session, call_id=call_id)
-        if call is None:
-            return CallFacts()
-        inbound = call.direction == CallDirection.inbound
-        other_party = (call.from_number if inbound else call.to_number) or None
-        lead = _lead_of(session, call, other_party, region)
-        returning = None
-        if lead is not None and lead.id is not None and (lead.name or lead.need):
-            returning = ReturningCaller(
-                lead_id=lead.id,
-                name=lead.name,
-                business_type=lead.business_type,
-                need=lead.need,
-                last_summary=_last_summary(session, lead.id, call_id),
-            )
-        briefing = briefing_for_call(session=session, call_id=call_id) if call.campaign_id else None
-        return CallFacts(
-            direction=call.direction.value,
-            lead_name=(lead.name if lead else None)
-            or (briefing.contact_name if briefing else None),
-            other_party=other_party,
-            returning=returning,
-            briefing=briefing,
+def call_facts(session: Session, call: Call, region: str) -> CallFacts:
+    """What the call's row and its lead say, read in the caller's transaction."""
+    assert call.id is not None
+    inbound = call.direction == CallDirection.inbound
+    other_party = (call.from_number if inbound else call.to_number) or None
+    lead = _lead_of(session, call, other_party, region)
+    returning = None
+    if lead is not None and lead.id is not None and (lead.name or lead.need):
+        returning = ReturningCaller(
+            lead_id=lead.id,
+            name=lead.name,
+            business_type=lead.business_type,
+            need=lead.need,
+            last_summary=_last_summary(session, lead.id, call.id),
         )
+    briefing = briefing_for_call(session=session, call_id=call.id) if call.campaign_id else None
+    return CallFacts(
+        direction=call.direction.value,
+        lead_name=(lead.name if lead else None) or (briefing.contact_name if briefing else None),
+        other_party=other_party,
+        returning=returning,
+        briefing=briefing,
+    )
+
+
+def _read_facts(call_id: int, region: str) -> CallFacts:
+    with session_scope() as session:
+        call = calls_repo.get_call(session=session, call_id=call_id)
+        return CallFacts() if call is None else call_facts(session, call, region)
 
 
 async def load_session_config(
@@ -90,15 +88,16 @@ async def load_session_config(
     call_sid: str,
     direction: str,
     lead_name: str | None = None,
-    call: Call | None = None,
+    facts: CallFacts | None = None,
 ) -> SessionConfig:
-    """The session configuration for a call (database read off the loop); `direction` and
-    `lead_name` stand in when the call's row does not say; `call` is the row if already read."""
-    try:
-        facts = await asyncio.to_thread(_call_facts, call_id, settings.default_region, call)
-    except Exception:
-        log.warning("could not read the call's facts; the agent starts without them")
-        facts = CallFacts()
+    """The session configuration for a call (database read off the loop, unless the webhook
+    read its `facts` already); `direction` and `lead_name` stand in when the row does not say."""
+    if facts is None:
+        try:
+            facts = await asyncio.to_thread(_read_facts, call_id, settings.default_region)
+        except Exception:
+            log.warning("could not read the call's facts; the agent starts without them")
+            facts = CallFacts()
     instructions = base_instructions(settings, tools.guidance())
     if facts.returning is not None:
         instructions += "\n\n" + returning_caller_instructions(facts.returning)

@@ -2,15 +2,20 @@
 
 import asyncio
 import logging
+from collections.abc import Callable
+
+from sqlmodel import Session
 
 from callcenter.calls import records
 from callcenter.calls.carrier import Carrier
 from callcenter.calls.life import CallLife
+from callcenter.calls.records import CallUpdate
 from callcenter.config import Settings
 from callcenter.db.models import Call
+from callcenter.db.session import session_scope
 from callcenter.live.hub import LiveHub
 from callcenter.voice.bridge import CallBridge
-from callcenter.voice.call_context import load_session_config
+from callcenter.voice.call_context import CallFacts, call_facts, load_session_config
 from callcenter.voice.line import PhoneLine
 from callcenter.voice.preconnect import PreparedVoices
 from callcenter.voice.providers.unavailable import UnavailableVoiceSession
@@ -53,10 +58,28 @@ class CallConnector:
         except VoiceConnectError as exc:
             return UnavailableVoiceSession(str(exc))
 
-    def prepare(self, *, call: Call, call_sid: str, direction: str) -> None:
+    def answer(
+        self, change: Callable[[Session], CallUpdate], *, connect: bool = True
+    ) -> tuple[CallUpdate, CallFacts | None]:
+        """A webhook's `change` to its call and, when the agent is to talk (`connect`), what the
+        agent is told about the call: one transaction, from a worker thread."""
+        with session_scope() as session:
+            update = change(session)
+            if not connect:
+                return update, None
+            try:
+                facts = call_facts(session, update.call, self.settings.default_region)
+            except Exception:
+                log.warning("could not read the call's facts; the agent starts without them")
+                facts = CallFacts()
+            return update, facts
+
+    def prepare(
+        self, *, call: Call, call_sid: str, direction: str, facts: CallFacts | None = None
+    ) -> None:
         """Open the call's voice session now, while Twilio sets up the media stream; the
         stream's bridge takes it over (`run`), or it is closed if the stream never comes.
-        `call` is the row the webhook just wrote."""
+        `call` is the row the webhook just wrote, `facts` what `answer` read with it."""
         call_id = call.id
         assert call_id is not None
 
@@ -67,7 +90,7 @@ class CallConnector:
                 call_id=call_id,
                 call_sid=call_sid,
                 direction=direction,
-                call=call,
+                facts=facts,
             )
             await voice.start(config)
             return config

@@ -5,11 +5,14 @@ import json
 import re
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 from websockets.sync.client import connect
 
+from callcenter.db.models import Call, CallDirection, Lead
+from callcenter.db.session import session_scope
 from callcenter.telephony.signature import sign
 from tests.fakes.realtime_server import Reply
 from tests.hardening.stack import TWILIO_TOKEN, Stack, eventually, greeting_script, running_stack
@@ -75,3 +78,31 @@ def test_a_session_whose_stream_never_comes_is_closed(slow_ai: Stack) -> None:
     eventually(lambda: len(fake.connections) == 1, timeout=5, what="the session opened")
     # VOICE_PRECONNECT_SECONDS=2 here (15 by default): the fake gives no close event to await.
     eventually(lambda: fake.open_connections() == 0, timeout=6, what="the session closed")
+
+
+def test_a_returning_caller_is_known_to_the_session_opened_at_the_webhook(slow_ai: Stack) -> None:
+    """The lead, and the summary of their latest earlier call that has one, reach the session
+    the webhook opens (read in the webhook's own transaction)."""
+    with session_scope() as session:
+        lead = Lead(name="Dana Reyes", phone="+14155550100", business_type="plumbing")
+        session.add(lead)
+        session.flush()
+        now = datetime.now(UTC)
+        for hours_ago, summary in ((48, "Asked about prices."), (24, "Booked a demo."), (1, "")):
+            session.add(
+                Call(
+                    direction=CallDirection.inbound,
+                    from_number="+14155550100",
+                    lead_id=lead.id,
+                    started_at=now - timedelta(hours=hours_ago),
+                    summary=summary,
+                )
+            )
+    _answer_inbound(slow_ai, "CA" + "9" * 32)
+    fake = slow_ai.fake
+    assert fake is not None
+    eventually(lambda: bool(fake.sent("session.update")), timeout=5, what="the session update")
+    instructions = fake.sent("session.update")[0]["session"]["instructions"]
+    assert "- Name: Dana Reyes" in instructions
+    assert "- Last call: Booked a demo." in instructions
+    assert "Asked about prices" not in instructions

@@ -94,6 +94,18 @@ def list_lead_calls(*, session: Session, lead_id: int) -> list[Call]:
     return list(session.exec(query).all())
 
 
+def last_call_summary(*, session: Session, lead_id: int, except_call: int) -> str | None:
+    """The summary of the lead's latest call other than `except_call` that has one."""
+    query = (
+        select(Call.summary)
+        .where(Call.lead_id == lead_id, col(Call.id) != except_call)
+        .where(col(Call.summary).is_not(None), col(Call.summary) != "")
+        .order_by(col(Call.started_at).desc())
+        .limit(1)
+    )
+    return session.exec(query).first()
+
+
 def find_lead_by_contact(
     *, session: Session, email: str | None, phones: list[str], exclude_id: int | None = None
 ) -> Lead | None:
