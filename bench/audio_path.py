@@ -332,6 +332,32 @@ HEADER = (
 )
 
 
+def _met(ok: bool) -> str:
+    return "met" if ok else "NOT met"
+
+
+def verdict(bare: dict[str, Any], core: dict[str, Any]) -> str:
+    """One round's targets, core against bare: p99 each way ≤ bare + 2 ms, CPU per frame
+    ≤ 1.3× bare, no frame lost, reply start p99 < 3 ms."""
+    up = (core["caller_to_ai_ms"]["p99"], bare["caller_to_ai_ms"]["p99"])
+    down = (core["ai_to_caller_ms"]["p99"], bare["ai_to_caller_ms"]["p99"])
+    cpu = core["server_cpu_us_per_frame"] / bare["server_cpu_us_per_frame"]
+    lost = core["frames_lost_caller_to_ai"] + core["frames_lost_ai_to_caller"]
+    reply = core["reply_start_ms"]["p99"]
+    return (
+        f"| {core['calls']} | {up[0]} vs {up[1]} + 2: {_met(up[0] <= up[1] + 2)} | "
+        f"{down[0]} vs {down[1]} + 2: {_met(down[0] <= down[1] + 2)} | "
+        f"{cpu:.2f}×: {_met(cpu <= 1.3)} | {lost}: {_met(lost == 0)} | "
+        f"{reply} (bare {bare['reply_start_ms']['p99']}): {_met(reply < 3)} |"
+    )
+
+
+VERDICT_HEADER = (
+    "| calls | caller→AI p99 ms, core vs bare | AI→caller p99 ms | CPU per frame core/bare | "
+    "frames lost | reply start p99 ms |\n|---|---|---|---|---|---|"
+)
+
+
 def _exit_on_sigterm(signum: int, frame: Any) -> None:
     raise SystemExit(128 + signum)  # runs the `finally` that stops the servers
 
@@ -355,18 +381,25 @@ def main() -> None:
     parser.add_argument("--json", help="append each round's report to this file")
     parser.add_argument("--verbose", action="store_true", help="show the server's stderr")
     args = parser.parse_args()
-    rows = []
+    rows, verdicts = [], []
     for calls in args.calls:
         for _ in range(args.rounds):
+            results = {}
             for target in args.targets:
-                result = one_round(args, target, calls)
+                result = results[target] = one_round(args, target, calls)
                 print(json.dumps(result), flush=True)
                 if args.json:
                     with open(args.json, "a") as f:
                         f.write(json.dumps(result) + "\n")
                 rows.append(row(result))
+            if "bare" in results and "core" in results:
+                verdicts.append(verdict(results["bare"], results["core"]))
     print(HEADER)
     print("\n".join(rows))
+    if verdicts:
+        print("\nEach round against the targets (core, bare measured in the same round):\n")
+        print(VERDICT_HEADER)
+        print("\n".join(verdicts))
 
 
 if __name__ == "__main__":
