@@ -41,7 +41,7 @@ def _lead_of(session: Session, call: Call, other_party: str | None, region: str)
         phone = normalize_phone(other_party, region=region)
     except FieldError:
         return None
-    return leads_repo.find_lead_by_contact(session=session, email=None, phones=[phone])
+    return leads_repo.find_lead_by_phone(session=session, phone=phone)
 
 
 def _last_summary(session: Session, lead_id: int, call_id: int) -> str | None:

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, update
+from sqlalchemy import ColumnElement, bindparam, or_, update
 from sqlmodel import Session, col, select
 
 from callcenter.db.models import Call, Lead, LeadNote, OutboxMessage
@@ -104,6 +104,20 @@ def last_call_summary(*, session: Session, lead_id: int, except_call: int) -> st
         .limit(1)
     )
     return session.exec(query).first()
+
+
+_BY_PHONE = (
+    select(Lead)
+    .where(col(Lead.phone).in_(bindparam("phones", expanding=True)))
+    .order_by(col(Lead.id))
+    .limit(1)
+)
+
+
+def find_lead_by_phone(*, session: Session, phone: str) -> Lead | None:
+    """The oldest lead with this E.164 phone (`find_lead_by_contact` for a phone alone, with
+    its statement built once: a webhook asks this for every call)."""
+    return session.exec(_BY_PHONE, params={"phones": [phone]}).first()
 
 
 def find_lead_by_contact(
