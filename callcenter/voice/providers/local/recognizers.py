@@ -4,7 +4,6 @@ import logging
 from pathlib import Path
 from typing import Any, Protocol
 
-from callcenter.voice.providers.local import neural_model
 from callcenter.voice.providers.local.asr import POOL
 from callcenter.voice.providers.local.audio import Int16Array
 
@@ -38,6 +37,10 @@ def pool_for(choice: str) -> RecognizerPool:
     directory) when the neural models have not been fetched."""
     if choice != "neural":
         return POOL
+    # Imported here: the package loads without onnxruntime, and `python -m ...neural_model`
+    # runs a module the package has not imported already.
+    from callcenter.voice.providers.local import neural_model
+
     directory = neural_model.cache_dir()
     if not neural_model.available(directory):
         if directory not in _warned:
@@ -49,6 +52,6 @@ def pool_for(choice: str) -> RecognizerPool:
                 FETCH_COMMAND,
             )
         return POOL
-    from callcenter.voice.providers.local.neural_asr import NEURAL_POOL  # loads onnxruntime
+    from callcenter.voice.providers.local.neural_asr import NEURAL_POOL
 
     return NEURAL_POOL
