@@ -1,9 +1,10 @@
 """Neural recognition for the dialog: Moonshine for open answers, pocketsphinx for the rest.
 
 The name, business, need and email states decode the whole utterance with Moonshine once the
-caller stops: the name by a search over census names, the business by a search over business
-types, the need as a greedy transcript, the email by a search over the addresses this caller
-is likely to have (from the name and business heard before). Yes/no, digits and spelled
+caller stops: the need as a greedy transcript; the name by a search over census names, the
+business by a search over business types, the email by a search over the addresses this caller
+is likely to have (from the name and business heard before), unless the greedy transcript is
+no answer at all (a backchannel, a yes or no, "could you repeat that"). Yes/no, digits and spelled
 letters stay with pocketsphinx's grammars. The model and its tries are built once per process
 and shared by every call (onnxruntime runs concurrent sessions' decodes safely; each decode
 uses one thread).
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from callcenter.voice.providers.local import grammars
+from callcenter.voice.providers.local import understanding as nlu
 from callcenter.voice.providers.local import vocabulary as v
 from callcenter.voice.providers.local.asr import POOL, Recognizer
 from callcenter.voice.providers.local.audio import Int16Array, resample
@@ -159,19 +161,29 @@ class NeuralRecognizer:
     def _decode(self, search: str, pcm16k: np.ndarray) -> str:
         shared = self._engine
         hidden = shared.model.encode(pcm16k)
+        greedy = plain(shared.model.transcribe(pcm16k, hidden))
+        if search == grammars.NEED or _not_an_answer(greedy):
+            return greedy  # "yeah", "sorry, what?": the searches would force an answer on it
         if search == grammars.NAME:
-            return shared.names.best(hidden)[0].lower()
+            name = shared.names.best(hidden)[0].lower()
+            said = [p for p in v.NAME_PREFIXES if greedy.startswith(p + " ")]
+            return " ".join([max(said, key=len), name] if said else [name])
         if search == grammars.BUSINESS:
             return shared.businesses.best(hidden)[0]
-        if search == grammars.EMAIL and self._emails is not None:
+        if self._emails is not None:
             address = shared.emails.best(self._emails, hidden)[0]
             if address:
                 return spoken(address, self._known)
-        return plain(shared.model.transcribe(pcm16k, hidden))
+        return greedy
 
     def abandon(self) -> None:
         self._search, self._audio = "", []
         self.fallback.abandon()
+
+
+def _not_an_answer(words: str) -> bool:
+    """A backchannel, a yes or no, or a request to repeat: nothing to search for."""
+    return len(words.split()) < 2 or nlu.is_repeat(words) or nlu.yes_or_no(words) is not None
 
 
 class NeuralPool:
