@@ -130,26 +130,26 @@ class NeuralRecognizer:
         self._known = _KNOWN_WORDS | set(name.split()) | words_of([business.lower()])
 
     def begin(self, search: str) -> None:
+        """Start an utterance. Pocketsphinx listens to every one: its running guess is what
+        `partial` reads, so a turn whose words already answer the question ends early."""
         self.abandon()
         if search in NEURAL_SEARCHES:
             self._search = search
-        else:
-            self.fallback.begin(search)
+        self.fallback.begin(search)
 
     def feed(self, pcm8k: Int16Array) -> None:
         if self._search:
             self._audio.append(pcm8k.copy())
-        else:
-            self.fallback.feed(pcm8k)
+        self.fallback.feed(pcm8k)
 
     def partial(self) -> str:
-        """Nothing until the end for the open answers (their turns end at the endpointer)."""
-        return "" if self._search else self.fallback.partial()
+        return self.fallback.partial()
 
     def finish(self) -> str:
         """End the utterance and return the words recognised ("" when nothing matched)."""
+        grammar = self.fallback.finish()
         if not self._search:
-            return self.fallback.finish()
+            return grammar
         search, audio = self._search, self._audio
         self._search, self._audio = "", []
         pcm = np.concatenate(audio) if audio else np.zeros(0, np.int16)
