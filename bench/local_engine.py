@@ -25,8 +25,8 @@ from callcenter.config import Settings  # noqa: E402
 from callcenter.sim.personas import PERSONAS  # noqa: E402
 from callcenter.sim.speech import render  # noqa: E402
 from callcenter.voice.providers.local import LocalVoiceSession  # noqa: E402
-from callcenter.voice.providers.local.recognizers import pool_for  # noqa: E402
 from callcenter.voice.providers.local.audio import ulaw_to_pcm  # noqa: E402
+from callcenter.voice.providers.local.recognizers import pool_for  # noqa: E402
 from callcenter.voice.session import AgentAudio, CallerSpeechStopped, SessionConfig  # noqa: E402
 from callcenter.voice.tools import default_tools
 
