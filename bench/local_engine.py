@@ -25,8 +25,8 @@ from callcenter.config import Settings  # noqa: E402
 from callcenter.sim.personas import PERSONAS  # noqa: E402
 from callcenter.sim.speech import render  # noqa: E402
 from callcenter.voice.providers.local import LocalVoiceSession  # noqa: E402
-from callcenter.voice.providers.local.asr import POOL  # noqa: E402
 from callcenter.voice.providers.local.audio import ulaw_to_pcm  # noqa: E402
+from callcenter.voice.providers.local.recognizers import pool_for  # noqa: E402
 from callcenter.voice.session import AgentAudio, CallerSpeechStopped, SessionConfig  # noqa: E402
 from callcenter.voice.tools import default_tools
 
@@ -126,9 +126,11 @@ def main() -> int:
     for persona in PERSONAS.values():  # render outside the measurement
         for turn in TURNS:
             render(persona.answer(turn), persona.voice)
-    warm = [POOL.acquire() for _ in range(max(args.calls))]
+    pool = pool_for(Settings().local_asr)  # LOCAL_ASR: neural (the default) or grammar
+    warm = [pool.acquire() for _ in range(max(args.calls))]
     for recognizer in warm:
-        POOL.release(recognizer)
+        pool.release(recognizer)
+    print(f"LOCAL_ASR={Settings().local_asr}")
     print(f"cpus={os.cpu_count()}  turn latency = caller's last speech frame → first agent audio")
     best = 0
     for calls in args.calls:

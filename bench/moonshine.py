@@ -15,7 +15,8 @@ SNR), resamples to 16 kHz and scores:
 - business_search: the decoder's beam search over every business type after everyday
   openings ("We run a ...", `PhraseSearch`), scored the same way.
 Times are per utterance on one thread: encoder + greedy decoding, and encoder + name search.
-The models and tokenizer are fetched into `var/models/moonshine/` on first use.
+The models and tokenizer must be fetched first:
+`python -m callcenter.voice.providers.local.neural_model fetch`.
 """
 
 import argparse
@@ -32,10 +33,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.moonshine_email import EmailSearch  # noqa: E402
-from bench.moonshine_model import SIZES, Moonshine  # noqa: E402
-from bench.moonshine_names import NameSearch, Snapper  # noqa: E402
-from bench.moonshine_phrases import PhraseSearch, business_sentences  # noqa: E402
+from bench.moonshine_names import Snapper  # noqa: E402
 from callcenter.sim.channel import telephone  # noqa: E402
 from callcenter.sim.heldout import HELDOUT  # noqa: E402
 from callcenter.sim.personas import PERSONAS, Persona  # noqa: E402
@@ -43,6 +41,13 @@ from callcenter.sim.speech import render  # noqa: E402
 from callcenter.voice.providers.local import understanding as u  # noqa: E402
 from callcenter.voice.providers.local.audio import resample, ulaw_to_pcm  # noqa: E402
 from callcenter.voice.providers.local.business_types import BY_NAICS  # noqa: E402
+from callcenter.voice.providers.local.neural_email import EmailSearch  # noqa: E402
+from callcenter.voice.providers.local.neural_model import SIZES, Moonshine  # noqa: E402
+from callcenter.voice.providers.local.neural_search import (  # noqa: E402
+    NameSearch,
+    PhraseSearch,
+    business_sentences,
+)
 
 SETS: dict[str, dict[str, Persona]] = {"tuned": PERSONAS, "heldout": HELDOUT}
 SCORES = (

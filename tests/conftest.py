@@ -43,6 +43,7 @@ _ISOLATED = [
     "AUTO_MIGRATE",
     "BACKGROUND_WORKERS",
     "COMPANY_NAME",
+    "LOCAL_ASR",
 ]
 
 

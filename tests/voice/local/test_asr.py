@@ -61,7 +61,7 @@ def test_an_email_made_of_the_callers_own_words_is_recognised(recognizer: Recogn
 def test_the_listener_finds_the_utterance_in_a_stream_of_frames(recognizer: Recognizer) -> None:
     import base64
 
-    listener = Listener(recognizer)
+    listener = Listener(recognizer, POOL)
     listener.search = grammars.BUSINESS
     silence = b"\xff" * 160
     audio = silence * 25 + render("we run a plumbing company", "awb") + silence * 40

@@ -18,6 +18,7 @@ GREETING = (
 def local_settings(env: dict[str, str], migrated: Settings) -> Settings:
     env["VOICE_ENGINE"] = "local"
     env["COMPANY_NAME"] = "Acme Answering"
+    env["LOCAL_ASR"] = "grammar"  # the assertions below are the grammars' exact words
     return get_settings()
 
 

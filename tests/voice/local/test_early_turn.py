@@ -6,7 +6,7 @@ import pytest
 
 from callcenter.sim.personas import PERSONAS
 from callcenter.sim.speech import render
-from callcenter.voice.providers.local.asr import Recognizer
+from callcenter.voice.providers.local.asr import POOL, Recognizer
 from callcenter.voice.providers.local.dialog import Dialog, State
 from callcenter.voice.providers.local.listener import Heard, Listener
 
@@ -65,7 +65,7 @@ def _listen(listener: Listener, audio: bytes) -> list[tuple[Heard, int]]:
 def _heard(recognizer: Recognizer, state: State, words: str, early: bool) -> tuple[int, str]:
     """The frame at which the turn was judged over, and the words recognised."""
     recognizer.reset()  # as at the start of a call
-    listener = Listener(recognizer)
+    listener = Listener(recognizer, POOL)
     dialog = _dialog_in(state)
     listener.search = dialog.search
     if early:
@@ -104,7 +104,7 @@ def test_an_incomplete_answer_waits_for_the_endpointer(recognizer: Recognizer) -
 
 
 def test_a_caller_who_goes_on_talking_starts_a_new_turn(recognizer: Recognizer) -> None:
-    listener = Listener(recognizer)
+    listener = Listener(recognizer, POOL)
     dialog = _dialog_in(State.EMAIL_CONFIRM)
     listener.search = dialog.search
     listener.complete = dialog.complete

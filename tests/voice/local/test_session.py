@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 
-from callcenter.config import Settings
+from callcenter.config import Settings, get_settings
 from callcenter.sim.speech import render
 from callcenter.voice.providers.local import LocalVoiceSession
 from callcenter.voice.session import (
@@ -68,8 +68,11 @@ async def _say(session: LocalVoiceSession, audio: bytes, trailing_silence_s: flo
 
 
 @pytest.fixture
-async def session(settings: Settings) -> AsyncIterator[tuple[LocalVoiceSession, Recorder]]:
-    voice = LocalVoiceSession(settings, audio_lead=30.0)
+async def session(env: dict[str, str]) -> AsyncIterator[tuple[LocalVoiceSession, Recorder]]:
+    # The grammars' exact words ("my name is dana reyes"); the neural recogniser's session
+    # tests are in tests/voice/providers/local/.
+    env["LOCAL_ASR"] = "grammar"
+    voice = LocalVoiceSession(get_settings(), audio_lead=30.0)
     recorder = Recorder(voice)
     await voice.start(
         SessionConfig(instructions="", tools=default_tools().specs(), caller_number="+14155550101")

@@ -102,6 +102,9 @@ class Recognizer:
             self._decoder.activate_search(grammars.NAME)
             self._decoder.remove_search(old)
 
+    def set_caller(self, name: str, business: str) -> None:
+        """Who is calling (the neural recogniser's email search uses it; the grammars, hints)."""
+
     def begin(self, search: str) -> None:
         """Start an utterance recognised with the grammar of `search`."""
         if self._in_utterance:

@@ -118,6 +118,11 @@ class Dialog:
         return list(dict.fromkeys(w for w in words if w.isalpha()))
 
     @property
+    def caller(self) -> tuple[str, str]:
+        """The caller's name and business as heard so far."""
+        return self.lead.name, self.lead.business_type
+
+    @property
     def finished(self) -> bool:
         return self.state is State.DONE
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from callcenter.voice.providers.local.asr import POOL, Recognizer
 from callcenter.voice.providers.local.audio import ulaw_to_pcm
+from callcenter.voice.providers.local.recognizers import RecognizerPool, SpeechRecognizer
 from callcenter.voice.providers.local.vad import FRAME_SAMPLES, RESUME_FRAMES, TurnDetector
 
 # A caller whose words already complete the answer the dialog expects (a yes, a whole email
@@ -31,12 +31,14 @@ class Heard:
 class Listener:
     """Owns one call's turn detector and recogniser; `process` is CPU work for a worker thread."""
 
-    def __init__(self, recognizer: Recognizer) -> None:
+    def __init__(self, recognizer: SpeechRecognizer, pool: RecognizerPool) -> None:
         self.recognizer = recognizer
+        self._pool = pool
         self._vad = TurnDetector()
         self._pending = b""
         self.search = "name"
         self.hints: list[str] = []
+        self.caller = ("", "")  # name and business, as heard so far
         # Whether words already answer the current question; read in the worker thread.
         self.complete: Callable[[str], bool] = _never
         self._open = False  # an utterance is being recognised
@@ -59,6 +61,7 @@ class Listener:
         heard: list[Heard] = []
         if not self._vad.in_speech:
             self.recognizer.set_hints(self.hints)
+            self.recognizer.set_caller(*self.caller)
         for payload in payloads:
             try:
                 self._pending += base64.b64decode(payload, validate=False)
@@ -131,7 +134,7 @@ class Listener:
     def release(self) -> None:
         """Hand the recogniser back to the pool once no thread is using it (blocking)."""
         with self.busy:
-            POOL.release(self.recognizer)
+            self._pool.release(self.recognizer)
 
 
 def _pcm(data: bytes) -> np.ndarray:

@@ -22,9 +22,9 @@ from typing import Any, TypeVar
 from callcenter.config import Settings
 from callcenter.voice import barge_in
 from callcenter.voice.providers.local import vocabulary
-from callcenter.voice.providers.local.asr import POOL
 from callcenter.voice.providers.local.dialog import Dialog, Turn
 from callcenter.voice.providers.local.listener import Heard, Listener
+from callcenter.voice.providers.local.recognizers import pool_for
 from callcenter.voice.providers.local.tts import Synthesizer, chunks
 from callcenter.voice.session import (
     AgentAudio,
@@ -107,11 +107,12 @@ class LocalVoiceSession:
 
     async def start(self, config: SessionConfig) -> None:
         try:
-            recognizer = await _off_loop(POOL.acquire)
-        except Exception as exc:  # pocketsphinx model or grammar failure
+            pool = pool_for(self._settings.local_asr)
+            recognizer = await _off_loop(pool.acquire)
+        except Exception as exc:  # a model or grammar failure
             raise VoiceConnectError(f"local recogniser unavailable: {exc}") from exc
         self._offered_tools = {tool.name for tool in config.tools}
-        self._listener = Listener(recognizer)
+        self._listener = Listener(recognizer, pool)
         self._dialog = Dialog(
             company=self._settings.company_name,
             caller_number=config.caller_number,
@@ -249,6 +250,7 @@ class LocalVoiceSession:
         if self._listener is not None and self._dialog is not None:
             self._listener.search = self._dialog.search
             self._listener.hints = self._dialog.hints
+            self._listener.caller = self._dialog.caller
         self._idle_since = time.monotonic()
         if not turn.say and not turn.tools:
             return

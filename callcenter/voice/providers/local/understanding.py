@@ -1,12 +1,15 @@
 """Turns recognised words into lead fields: names, business types, emails, digits, yes/no."""
 
+import functools
 import re
 
+from callcenter.voice.providers.local import names
 from callcenter.voice.providers.local import vocabulary as v
 
 _PROVIDER_WORDS = {word for domain in v.EMAIL_DOMAINS for word in domain.split()} - {"g"}
 _FIRST = set(v.FIRST_NAMES)
 _LAST = set(v.LAST_NAMES)
+CENSUS_FIRSTS, CENSUS_LASTS = 6000, 20000  # the names the neural name search chooses among
 _TITLES = {"doctor", "dr", "mister", "mr", "missus", "mrs", "miss", "ms"}
 
 
@@ -37,14 +40,27 @@ def yes_or_no(text: str) -> bool | None:
 def parse_name(text: str) -> str:
     """'my name is dana reyes' → 'Dana Reyes': the first known first name, and the last name
     right after it if there is one. The name model can string other words around a name
-    ("my david lori that"); without a known first name the answer is not a name ("")."""
+    ("my david lori that"); without a known first name the answer is not a name (""). Just a
+    census first and last name (what the neural name search answers) is a name too."""
     words = [w for w in _strip_prefix(text, v.NAME_PREFIXES).split() if w not in _TITLES]
     for index, word in enumerate(words):
         if word in _FIRST:
             after = words[index + 1 : index + 2]
             name = [word] + [w for w in after if w in _LAST]
             return " ".join(w.capitalize() for w in name)
+    if len(words) == 2 and words[0] in census_firsts() and words[1] in census_lasts():
+        return " ".join(w.capitalize() for w in words)
     return ""
+
+
+@functools.cache
+def census_firsts() -> frozenset[str]:
+    return frozenset(name for name, _ in names.first_names(CENSUS_FIRSTS))
+
+
+@functools.cache
+def census_lasts() -> frozenset[str]:
+    return frozenset(name for name, _ in names.last_names(CENSUS_LASTS))
 
 
 def parse_business(text: str) -> str:

@@ -1,6 +1,7 @@
-"""Spoken email addresses with Moonshine: the decoder chooses among addresses a caller is likely
-to have, given their name and business (as the earlier steps heard them) and the business-type
-vocabulary.
+"""Spoken email addresses with Moonshine: the decoder chooses among a caller's likely addresses.
+
+The candidates follow from the caller's name and business (as the earlier steps heard them)
+and the business-type vocabulary.
 
 The local part is a form of the caller's name (first, last, first.last, firstlast, initial and
 last) or a role mailbox ("info", "office"); the domain a mail provider, or a business word
@@ -14,10 +15,9 @@ import math
 
 import numpy as np
 
-from bench.moonshine_model import START, Moonshine
-from bench.moonshine_names import PairSearch
-from bench.moonshine_phrases import Pieces, build
 from callcenter.voice.providers.local.business_types import BUSINESS_TYPES
+from callcenter.voice.providers.local.neural_model import START, Moonshine
+from callcenter.voice.providers.local.neural_search import PairSearch, Pieces, build
 
 ROLES = ["info", "contact", "office", "hello", "sales", "admin", "support", "dispatch", "team"]
 PROVIDERS = ["gmail", "yahoo", "outlook", "hotmail", "icloud", "aol"]

@@ -1,14 +1,18 @@
-"""Moonshine speech recognition (quantized ONNX) for benches: fetch, tokenizer, greedy decoding.
+"""Moonshine speech recognition (quantized ONNX): fetch at setup, tokenizer, greedy decoding.
+
+    python -m callcenter.voice.providers.local.neural_model fetch     # once, at setup
 
 The models ship in the MIT-licensed npm package `@usefulsensors/moonshine-js` (tiny and base
 English, quantized); the BPE tokenizer ships in the MIT-licensed PyPI wheel
 `useful-moonshine-onnx`. Both archives are pinned by version and sha256 and unpacked into a
-cache directory (default `var/models/moonshine/`, or `$MOONSHINE_DIR`).
+cache directory (default `var/models/moonshine/`, or `$MOONSHINE_DIR`). Nothing is downloaded
+while calls run: a recogniser needs the files to be there (`available`).
 """
 
 import hashlib
 import io
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -22,7 +26,8 @@ from pathlib import Path
 import numpy as np
 import onnxruntime as ort
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[4]
+log = logging.getLogger(__name__)
 NPM_URL = "https://registry.npmjs.org/@usefulsensors/moonshine-js/-/moonshine-js-0.1.12.tgz"
 NPM_SHA256 = "8397120c847b972499f29511dc5e0bc7836c35e852d6b6fe1551443f17dcd571"
 WHEEL = "useful-moonshine-onnx==20251121"
@@ -47,6 +52,18 @@ def cache_dir() -> Path:
     return Path(os.environ.get("MOONSHINE_DIR", ROOT / "var" / "models" / "moonshine"))
 
 
+def files(directory: Path | None = None) -> list[Path]:
+    """Every file a recogniser reads."""
+    directory = directory or cache_dir()
+    models = [directory / size / name for size in SIZES for name in MODEL_FILES]
+    return [*models, directory / "tokenizer.json"]
+
+
+def available(directory: Path | None = None) -> bool:
+    """Whether the models and tokenizer have been fetched into `directory`."""
+    return all(path.is_file() for path in files(directory))
+
+
 def _checked(data: bytes, sha256: str, what: str) -> bytes:
     digest = hashlib.sha256(data).hexdigest()
     if digest != sha256:
@@ -55,7 +72,8 @@ def _checked(data: bytes, sha256: str, what: str) -> bytes:
 
 
 def fetch(directory: Path | None = None) -> Path:
-    """The cache directory, with `<size>/<model file>` and `tokenizer.json` in it."""
+    """The cache directory, with `<size>/<model file>` and `tokenizer.json` in it (downloads
+    only what is missing; each file is written whole, under a temporary name first)."""
     directory = directory or cache_dir()
     wanted = [directory / size / name for size in SIZES for name in MODEL_FILES]
     if not all(path.exists() for path in wanted):
@@ -66,8 +84,7 @@ def fetch(directory: Path | None = None) -> Path:
                 member = f"package/dist/model/{path.parent.name}/quantized/{path.name}"
                 source = tar.extractfile(member)
                 assert source is not None, member
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(source.read())
+                _write(path, source.read())
     tokenizer = directory / "tokenizer.json"
     if not tokenizer.exists():
         with tempfile.TemporaryDirectory() as tmp:
@@ -75,8 +92,15 @@ def fetch(directory: Path | None = None) -> Path:
             subprocess.run(pip, check=True)
             wheel = _checked((Path(tmp) / WHEEL_FILE).read_bytes(), WHEEL_SHA256, WHEEL_FILE)
         with zipfile.ZipFile(io.BytesIO(wheel)) as zipped:
-            tokenizer.write_bytes(zipped.read("moonshine_onnx/assets/tokenizer.json"))
+            _write(tokenizer, zipped.read("moonshine_onnx/assets/tokenizer.json"))
     return directory
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".part")
+    partial.write_bytes(data)
+    partial.replace(path)
 
 
 class Tokenizer:
@@ -122,8 +146,8 @@ class Moonshine:
     """One Moonshine model on one thread: `transcribe` greedily, or drive the decoder step by
     step (`start`, `step`) for a search of one's own."""
 
-    def __init__(self, size: str = "base", directory: Path | None = None) -> None:
-        directory = fetch(directory)
+    def __init__(self, size: str = "tiny", directory: Path | None = None) -> None:
+        directory = directory or cache_dir()
         options = ort.SessionOptions()
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
@@ -186,3 +210,13 @@ class Moonshine:
             tokens.append(token)
             logp, cache = self.step(hidden, cache, np.zeros(1, np.int64), np.array([token]))
         return self.tokenizer.decode(tokens)
+
+
+def main(argv: list[str]) -> None:
+    if argv[1:] != ["fetch"]:
+        raise SystemExit("usage: python -m callcenter.voice.providers.local.neural_model fetch")
+    print(f"Moonshine models in {fetch()}")  # noqa: T201
+
+
+if __name__ == "__main__":
+    main(sys.argv)

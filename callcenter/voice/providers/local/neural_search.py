@@ -1,8 +1,11 @@
-"""Closed-vocabulary decoding with Moonshine: a beam search over a token trie of sentences.
+"""Closed-vocabulary decoding with Moonshine: beam searches of the decoder over token tries.
 
-`build` makes the trie (each entry a label, the sentence as a transcript writes it, and a log
-prior); `PhraseSearch` lets the decoder choose the sentence, then asks for the end of it.
-`business_sentences` is the business-type vocabulary behind everyday openings ("We run a").
+`build` makes a trie of entries (a label, the text as a transcript writes it, a log prior);
+`PhraseSearch` lets the decoder choose one entry for the whole utterance (business types behind
+everyday openings, `business_sentences`); `PairSearch` walks one trie then a second after a
+forced prefix; `NameSearch` is census first then last names after "My name is", each name
+adding `prior_weight` times the log of its census share (a node carries the best share below
+it, so pruning is fair).
 """
 
 import math
@@ -10,8 +13,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bench.moonshine_model import END, SPACE, START, Moonshine, Tokenizer
 from callcenter.voice.providers.local.business_types import BUSINESS_TYPES
+from callcenter.voice.providers.local.names import first_names, last_names
+from callcenter.voice.providers.local.neural_model import END, SPACE, START, Moonshine, Tokenizer
 
 OPENINGS = ["I run", "We run", "I own", "We own", "I have", "We have", "We are", "We're", "It's"]
 
@@ -51,9 +55,9 @@ class Pieces:
         """`node` with `tokens`, `nodes` and `bests` filled in: each piece that spells a path
         from it, where the path ends, and the best prior there."""
         if node.tokens is None and not self.every:
-            node.tokens = np.array(list(node.canonical), np.int64)
             node.nodes = list(node.canonical.values())
             node.bests = np.array([child.best for child in node.nodes])
+            node.tokens = np.array(list(node.canonical), np.int64)  # last: calls share tries
         if node.tokens is None:
             found: list[tuple[int, Node]] = []
             stack = [(self.root, node)]
@@ -66,9 +70,10 @@ class Pieces:
                     if None in deeper:
                         found.append((deeper[None], child))
                     stack.append((deeper, child))
-            node.tokens = np.array([token for token, _ in found], np.int64)
             node.nodes = [child for _, child in found]
             node.bests = np.array([child.best for child in node.nodes])
+            # Set last: calls share a trie, and a node with tokens must have the rest too.
+            node.tokens = np.array([token for token, _ in found], np.int64)
         return node
 
 
@@ -156,3 +161,126 @@ class PhraseSearch:
             tokens = np.array([g[3] for g in grown], np.int64)
             logp, cache = self.model.step(hidden, cache, parents, tokens)
         return done[1], done[0]
+
+
+PREFIX = "My name is"
+
+
+def written(name: str) -> str:
+    """A census name as a transcript writes it: "mcdaniel" → "McDaniel"."""
+    if name.startswith("mc") and len(name) > 3:
+        return "Mc" + name[2:].capitalize()
+    return name.capitalize()
+
+
+def trie(pieces: Pieces, names: list[tuple[str, float]]) -> Node:
+    """A trie of names as written mid-sentence (" Brenda"), with the log of their share."""
+    return build(
+        pieces, [(name, written(name), math.log(max(share, 1e-4) / 100)) for name, share in names]
+    )
+
+
+@dataclass
+class Hypothesis:
+    score: float  # acoustic log-probability so far
+    node: Node
+    first: str | None  # the first name, once it is complete
+    first_prior: float
+    token: int
+
+
+class PairSearch:
+    """Beam search over one trie's entries, then a second's, then the end of the sentence,
+    after a forced prefix; each entry adds `prior_weight` times its log prior."""
+
+    def __init__(
+        self,
+        model: Moonshine,
+        pieces: Pieces,
+        prefix: list[int],
+        firsts: Node,
+        lasts: Node,
+        beam: int = 12,
+        prior_weight: float = 0.5,
+    ) -> None:
+        self.model = model
+        self.pieces = pieces
+        self.prefix = prefix
+        self.firsts = firsts
+        self.lasts = lasts
+        self.beam = beam
+        self.prior_weight = prior_weight
+        vocab = model.tokenizer.vocab
+        self.ends = [END, vocab["."], vocab[","]]
+
+    def _rank(self, h: Hypothesis, lookahead: float) -> float:
+        return h.score + self.prior_weight * (h.first_prior + lookahead)
+
+    def pair(self, hidden: np.ndarray) -> tuple[tuple[str, str], float]:
+        """The most likely pair of entries and its score."""
+        logp, cache = self.model.start(hidden, self.prefix)
+        live = [Hypothesis(0.0, self.firsts, None, 0.0, -1)]
+        done: tuple[float, tuple[str, str]] = (-math.inf, ("", ""))
+        for _ in range(16):
+            grown: list[tuple[float, int, Hypothesis]] = []
+            for parent, h in enumerate(live):
+                row = logp[parent]
+                if h.node.label is not None and h.first is None:  # a first name may end here
+                    nxt = Hypothesis(h.score, self.lasts, h.node.label, h.node.prior, -1)
+                    grown += self._expand(parent, nxt, row)
+                elif h.node.label is not None:  # a last name may end the sentence here
+                    end = float(np.logaddexp.reduce(row[self.ends]))
+                    total = h.score + end + self.prior_weight * (h.first_prior + h.node.prior)
+                    done = max(done, (total, (h.first or "", h.node.label)))
+                grown += self._expand(parent, h, row)
+            grown.sort(key=lambda item: -item[0])
+            best_way = {(id(g[2].node), g[2].first): g for g in reversed(grown)}  # per node
+            grown = sorted(best_way.values(), key=lambda item: -item[0])
+            grown = [g for g in grown[: self.beam] if g[0] > done[0]]
+            if not grown:
+                break
+            live = [h for _, _, h in grown]
+            parents = np.array([parent for _, parent, _ in grown], np.int64)
+            tokens = np.array([h.token for h in live], np.int64)
+            logp, cache = self.model.step(hidden, cache, parents, tokens)
+        return done[1], done[0]
+
+    def _expand(
+        self, parent: int, h: Hypothesis, row: np.ndarray
+    ) -> list[tuple[float, int, Hypothesis]]:
+        node = self.pieces.leads(h.node)
+        if node.tokens is None or not len(node.tokens):
+            return []
+        ranks = h.score + row[node.tokens] + self.prior_weight * (h.first_prior + node.bests)
+        keep = np.argsort(-ranks)[: self.beam]
+        out = []
+        for index in keep:
+            child = node.nodes[index]
+            score = h.score + float(row[node.tokens[index]])
+            grown = Hypothesis(score, child, h.first, h.first_prior, int(node.tokens[index]))
+            out.append((float(ranks[index]), parent, grown))
+        return out
+
+
+class NameSearch(PairSearch):
+    """Census first names then last names after "My name is"."""
+
+    def __init__(
+        self,
+        model: Moonshine,
+        first_limit: int = 6000,
+        last_limit: int = 20000,
+        beam: int = 12,
+        prior_weight: float = 0.5,
+        every: bool = True,
+    ) -> None:
+        pieces = Pieces(model.tokenizer, every)
+        firsts = trie(pieces, first_names(first_limit))
+        lasts = trie(pieces, last_names(last_limit))
+        prefix = [START, *model.tokenizer.encode(PREFIX)]
+        super().__init__(model, pieces, prefix, firsts, lasts, beam, prior_weight)
+
+    def best(self, hidden: np.ndarray) -> tuple[str, float]:
+        """The most likely "First Last" and its score."""
+        (first, last), score = self.pair(hidden)
+        return f"{first.capitalize()} {last.capitalize()}".strip(), score

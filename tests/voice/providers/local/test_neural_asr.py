@@ -1,0 +1,125 @@
+"""The neural recogniser with the real Moonshine model: held-out callers over a noisy phone line,
+and the fall back to pocketsphinx when the model was not fetched."""
+
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from callcenter.config import Settings
+from callcenter.sim.channel import telephone
+from callcenter.sim.heldout import HELDOUT
+from callcenter.sim.speech import render
+from callcenter.voice.providers.local import LocalVoiceSession, grammars
+from callcenter.voice.providers.local.asr import Recognizer
+from callcenter.voice.providers.local.audio import ulaw_to_pcm
+from callcenter.voice.providers.local.neural_asr import NeuralRecognizer
+from callcenter.voice.providers.local.recognizers import FETCH_COMMAND, pool_for
+from callcenter.voice.providers.local.understanding import parse_business, parse_name
+from callcenter.voice.session import (
+    AgentTranscript,
+    CallerTranscript,
+    ResponseDone,
+    SessionConfig,
+)
+from callcenter.voice.tools import default_tools
+from tests.voice.local.test_session import Recorder, _say
+
+pytestmark = pytest.mark.timeout(120)
+
+
+def _heard(recognizer: NeuralRecognizer, search: str, ulaw: bytes) -> str:
+    recognizer.begin(search)
+    pcm = ulaw_to_pcm(ulaw)
+    for start in range(0, len(pcm), 160):  # 20 ms at a time, as a call feeds it
+        recognizer.feed(pcm[start : start + 160])
+    return recognizer.finish()
+
+
+@pytest.mark.parametrize("key", ["gordon", "naomi"])
+def test_a_held_out_callers_name_and_business_are_understood_over_a_noisy_line(key: str) -> None:
+    persona = HELDOUT[key]  # names and trades none of the engine's word lists mention
+    pool = pool_for("neural")
+    recognizer = pool.acquire()
+    try:
+        assert isinstance(recognizer, NeuralRecognizer)
+        name = _heard(
+            recognizer, grammars.NAME, telephone(render(persona.answer("name"), persona.voice))
+        )
+        trade = telephone(render(persona.answer("business"), persona.voice))
+        business = _heard(recognizer, grammars.BUSINESS, trade)
+    finally:
+        pool.release(recognizer)
+    assert parse_name(name) == persona.name
+    assert parse_business(business) == persona.business
+
+
+def test_a_backchannel_is_not_taken_for_a_name() -> None:
+    pool = pool_for("neural")
+    recognizer = pool.acquire()
+    try:
+        assert isinstance(recognizer, NeuralRecognizer)
+        heard = _heard(recognizer, grammars.NAME, telephone(render("yeah", "kal")))
+    finally:
+        pool.release(recognizer)
+    assert parse_name(heard) == ""
+
+
+@pytest.fixture
+async def session(settings: Settings) -> AsyncIterator[tuple[LocalVoiceSession, Recorder]]:
+    voice = LocalVoiceSession(settings, audio_lead=30.0)
+    recorder = Recorder(voice)
+    await voice.start(SessionConfig(instructions="", tools=default_tools().specs()))
+    await voice.request_response()
+    await recorder.until(lambda e: isinstance(e, ResponseDone))
+    yield voice, recorder
+    await voice.close()
+    await recorder.close()
+
+
+async def _reply_to(voice: LocalVoiceSession, rec: Recorder, audio: bytes, n: int) -> str:
+    """The agent's `n`th finished turn, after the caller says `audio`."""
+    await _say(voice, audio)
+    heard = lambda: [t for t in rec.of(CallerTranscript) if t.final]  # type: ignore[attr-defined]  # noqa: E731
+    await rec.until(lambda e: len(heard()) >= n - 1, timeout=30)
+    await voice.request_response()  # as the bridge does when the caller's turn ends
+    finals = lambda: [t for t in rec.of(AgentTranscript) if t.final]  # type: ignore[attr-defined]  # noqa: E731
+    await rec.until(lambda e: len(finals()) >= n, timeout=30)
+    return str(finals()[n - 1].text)
+
+
+async def test_a_call_hears_a_held_out_caller_over_the_phone_line(session) -> None:  # type: ignore[no-untyped-def]
+    voice, rec = session
+    brenda = HELDOUT["brenda"]
+    line = [telephone(render(brenda.answer(f), brenda.voice)) for f in ("name", "business")]
+    assert (await _reply_to(voice, rec, line[0], 2)).startswith("Nice to meet you, Brenda.")
+    assert (await _reply_to(voice, rec, line[1], 3)).startswith("A bicycle shop, great.")
+
+
+async def test_without_the_model_the_engine_answers_with_pocketsphinx_and_warns(
+    env: dict[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    empty = tmp_path / "no-models"
+    empty.mkdir()
+    monkeypatch.setenv("MOONSHINE_DIR", str(empty))
+    env["LOCAL_ASR"] = "neural"
+    settings = Settings()
+    with caplog.at_level(logging.WARNING):
+        voice = LocalVoiceSession(settings, audio_lead=30.0)
+        rec = Recorder(voice)
+        await voice.start(SessionConfig(instructions="", tools=default_tools().specs()))
+    try:
+        warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+        assert any(str(empty) in w and FETCH_COMMAND in w for w in warnings), warnings
+        assert isinstance(voice._listener.recognizer, Recognizer)  # type: ignore[union-attr]
+        await voice.request_response()
+        await rec.until(lambda e: isinstance(e, ResponseDone))
+        reply = await _reply_to(voice, rec, render("my name is dana reyes", "kal"), 2)
+        assert reply.startswith("Nice to meet you, Dana.")
+    finally:
+        await voice.close()
+        await rec.close()
