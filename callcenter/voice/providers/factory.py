@@ -20,7 +20,9 @@ def build_voice_factory(settings: Settings) -> VoiceSessionFactory:
         return lambda: OpenAIRealtimeSession(settings)
     try:
         # Imported lazily: the offline engine loads speech models that OpenAI users never need.
-        local_session = importlib.import_module(LOCAL_ENGINE).LocalVoiceSession
+        local_engine = importlib.import_module(LOCAL_ENGINE)
+        local_session = local_engine.LocalVoiceSession
+        local_engine.warm_up(settings.local_asr)
     except (ImportError, AttributeError) as exc:
         why = f"the local voice engine is not available ({exc})"
         log.error("%s", why)

@@ -12,6 +12,7 @@ uses one thread).
 
 import re
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,6 +48,9 @@ class Engine:
 
 _engine: Engine | None = None
 _engine_lock = threading.Lock()
+# A caller's email search takes about a second of Python to build: built here, beside the call,
+# so the call's listener (turn detection) never waits for it. The email turn waits if it must.
+_email_builder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="email-search")
 
 
 def engine() -> Engine:
@@ -105,7 +109,7 @@ class NeuralRecognizer:
         self._search = ""
         self._audio: list[Int16Array] = []
         self._caller = ("", "")
-        self._emails: PairSearch | None = None
+        self._emails: Future[PairSearch] | None = None
         self._known: set[str] = set()
 
     def reset(self) -> None:
@@ -118,7 +122,7 @@ class NeuralRecognizer:
         self.fallback.set_hints(hints)
 
     def set_caller(self, name: str, business: str) -> None:
-        """Build the email search for this caller (between utterances; tens of ms)."""
+        """Start building the email search for this caller (in the background)."""
         if (name, business) == self._caller or self._search:
             return
         self._caller = (name, business)
@@ -126,7 +130,7 @@ class NeuralRecognizer:
         if not name:
             self._emails = None
             return
-        self._emails = self._engine.emails.prepare(name, business.lower())
+        self._emails = _email_builder.submit(self._engine.emails.prepare, name, business.lower())
         self._known = _KNOWN_WORDS | set(name.split()) | words_of([business.lower()])
 
     def begin(self, search: str) -> None:
@@ -171,7 +175,7 @@ class NeuralRecognizer:
         if search == grammars.BUSINESS:
             return shared.businesses.best(hidden)[0]
         if self._emails is not None:
-            address = shared.emails.best(self._emails, hidden)[0]
+            address = shared.emails.best(self._emails.result(), hidden)[0]
             if address:
                 return spoken(address, self._known)
         return greedy

@@ -1,6 +1,7 @@
 """Which recogniser the local engine listens with (`LOCAL_ASR`), and the fallback to grammars."""
 
 import logging
+import threading
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -55,3 +56,24 @@ def pool_for(choice: str) -> RecognizerPool:
     from callcenter.voice.providers.local.neural_asr import NEURAL_POOL
 
     return NEURAL_POOL
+
+
+def warm_up(choice: str) -> None:
+    """Load the neural model and its shared searches now, in the background (a second or two),
+    so the first call after start does not wait for them before its greeting."""
+    if choice != "neural":
+        return
+    from callcenter.voice.providers.local import neural_model
+
+    if not neural_model.available(neural_model.cache_dir()):
+        return  # `pool_for` warns when a call comes
+
+    def load() -> None:
+        from callcenter.voice.providers.local.neural_asr import engine
+
+        try:
+            engine()
+        except Exception:
+            log.exception("could not load the Moonshine models")
+
+    threading.Thread(target=load, name="neural-warm-up", daemon=True).start()

@@ -16,7 +16,11 @@ from callcenter.voice.providers.local.asr import Recognizer
 from callcenter.voice.providers.local.audio import ulaw_to_pcm
 from callcenter.voice.providers.local.neural_asr import NeuralRecognizer
 from callcenter.voice.providers.local.recognizers import FETCH_COMMAND, pool_for
-from callcenter.voice.providers.local.understanding import parse_business, parse_name
+from callcenter.voice.providers.local.understanding import (
+    parse_business,
+    parse_email,
+    parse_name,
+)
 from callcenter.voice.session import (
     AgentTranscript,
     CallerTranscript,
@@ -53,6 +57,22 @@ def test_a_held_out_callers_name_and_business_are_understood_over_a_noisy_line(k
         pool.release(recognizer)
     assert parse_name(name) == persona.name
     assert parse_business(business) == persona.business
+
+
+def test_a_held_out_callers_spoken_email_is_understood_from_their_name_and_business() -> None:
+    persona = HELDOUT["naomi"]
+    pool = pool_for("neural")
+    recognizer = pool.acquire()
+    try:
+        assert isinstance(recognizer, NeuralRecognizer)
+        # As the dialog does once it has the name and business: the email search for this
+        # caller is built in the background, and the email turn uses it.
+        recognizer.set_caller(persona.name, persona.business)
+        said = telephone(render(persona.answer("email"), persona.voice))
+        heard = _heard(recognizer, grammars.EMAIL, said)
+    finally:
+        pool.release(recognizer)
+    assert parse_email(heard)[0] == persona.email
 
 
 def test_a_backchannel_is_not_taken_for_a_name() -> None:
