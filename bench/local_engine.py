@@ -126,7 +126,7 @@ def main() -> int:
     for persona in PERSONAS.values():  # render outside the measurement
         for turn in TURNS:
             render(persona.answer(turn), persona.voice)
-    pool = pool_for(Settings().local_asr)  # LOCAL_ASR: neural (the default) or grammar
+    pool = pool_for(Settings().local_asr)  # LOCAL_ASR: grammar (the default) or neural
     warm = [pool.acquire() for _ in range(max(args.calls))]
     for recognizer in warm:
         pool.release(recognizer)

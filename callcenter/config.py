@@ -50,9 +50,9 @@ class Settings(BaseSettings):
     twilio_api_base_url: str | None = None
 
     voice_engine: Literal["openai", "local"] | None = None
-    # The local engine's recogniser: Moonshine for open answers (needs its models fetched at
-    # setup; pocketsphinx otherwise) or pocketsphinx grammars only.
-    local_asr: Literal["neural", "grammar"] = "neural"
+    # The local engine's recogniser: pocketsphinx grammars only, or Moonshine for open answers
+    # (needs its models fetched at setup; pocketsphinx otherwise). README "Offline voice".
+    local_asr: Literal["neural", "grammar"] = "grammar"
     openai_api_key: str | None = None
     openai_base_url: str | None = None
     openai_realtime_model: str = DEFAULT_REALTIME_MODEL

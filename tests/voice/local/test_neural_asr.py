@@ -87,8 +87,9 @@ def test_a_backchannel_is_not_taken_for_a_name() -> None:
 
 
 @pytest.fixture
-async def session(settings: Settings) -> AsyncIterator[tuple[LocalVoiceSession, Recorder]]:
-    voice = LocalVoiceSession(settings, audio_lead=30.0)
+async def session(env: dict[str, str]) -> AsyncIterator[tuple[LocalVoiceSession, Recorder]]:
+    env["LOCAL_ASR"] = "neural"
+    voice = LocalVoiceSession(Settings(), audio_lead=30.0)
     recorder = Recorder(voice)
     await voice.start(SessionConfig(instructions="", tools=default_tools().specs()))
     await voice.request_response()

@@ -70,7 +70,7 @@ async def _say(session: LocalVoiceSession, audio: bytes, trailing_silence_s: flo
 @pytest.fixture
 async def session(env: dict[str, str]) -> AsyncIterator[tuple[LocalVoiceSession, Recorder]]:
     # The grammars' exact words ("my name is dana reyes"); the neural recogniser's session
-    # tests are in tests/voice/providers/local/.
+    # tests are in test_neural_asr.py.
     env["LOCAL_ASR"] = "grammar"
     voice = LocalVoiceSession(get_settings(), audio_lead=30.0)
     recorder = Recorder(voice)
