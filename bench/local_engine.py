@@ -1,8 +1,10 @@
 """Local voice engine latency under load: caller stops speaking → first agent audio.
 
 Runs N concurrent `LocalVoiceSession`s in one process, each fed flite-rendered caller turns in
-real time (20 ms frames, paced by the clock, like Twilio), and measures for every turn the time
-from the caller's last speech frame to the agent's first audio chunk.
+real time (20 ms frames, paced by the clock, like Twilio) once the agent's question has played
+out, asks for the reply when the engine says the caller stopped (the bridge's part), and
+measures for every turn the time from the caller's last speech frame to the agent's first audio
+chunk. A turn with no reply within 3 s counts as unanswered.
 
     .venv/bin/python bench/local_engine.py --calls 1 4 8 12 16
 """
@@ -27,7 +29,13 @@ from callcenter.sim.speech import render  # noqa: E402
 from callcenter.voice.providers.local import LocalVoiceSession  # noqa: E402
 from callcenter.voice.providers.local.audio import ulaw_to_pcm  # noqa: E402
 from callcenter.voice.providers.local.recognizers import pool_for  # noqa: E402
-from callcenter.voice.session import AgentAudio, CallerSpeechStopped, SessionConfig  # noqa: E402
+from callcenter.voice.session import (  # noqa: E402
+    AgentAudio,
+    CallerSpeechStopped,
+    ResponseDone,
+    ResponseStarted,
+    SessionConfig,
+)
 from callcenter.voice.tools import default_tools
 
 SILENCE = b"\xff" * 160
@@ -35,54 +43,73 @@ TURNS = ("name", "business", "need", "email", "confirm")
 TARGET_P95_MS = 600.0
 
 
+class Driver:
+    """Plays the bridge's part for one session: asks for the reply when the caller's turn ends
+    (the engine, like the Realtime service, never answers by itself), and notes when each
+    reply's first audio came and when its audio has played out."""
+
+    def __init__(self, session: LocalVoiceSession) -> None:
+        self.session = session
+        self.first_audio: asyncio.Queue[float] = asyncio.Queue()
+        self.turn_ended: asyncio.Queue[float] = asyncio.Queue()
+        self.played_out = asyncio.Event()
+        self._audio_s = 0.0
+        self._response_began = 0.0
+        self._new_response = False
+
+    async def watch(self) -> None:
+        async for event in self.session.events():
+            now = time.perf_counter()
+            if isinstance(event, ResponseStarted):
+                self.played_out.clear()
+                self._new_response, self._audio_s = True, 0.0
+            elif isinstance(event, AgentAudio):
+                if self._new_response:
+                    self._new_response, self._response_began = False, now
+                    self.first_audio.put_nowait(now)
+                self._audio_s += len(base64.b64decode(event.payload)) / 8000
+            elif isinstance(event, ResponseDone):
+                playing = self._response_began + self._audio_s - now
+                asyncio.get_running_loop().call_later(max(0.0, playing), self.played_out.set)
+            elif isinstance(event, CallerSpeechStopped):
+                self.turn_ended.put_nowait(now)
+                await self.session.request_response()  # as the bridge does
+
+
 async def one_call(index: int, latencies: list[float], vad_ms: list[float]) -> None:
     persona = list(PERSONAS.values())[index % len(PERSONAS)]
     session = LocalVoiceSession(Settings(), audio_lead=0.5)
-    first_audio: asyncio.Queue[float] = asyncio.Queue()
-    stopped: list[float] = []
-
-    async def watch() -> None:
-        responding = False
-        async for event in session.events():
-            if isinstance(event, CallerSpeechStopped):
-                stopped.append(time.perf_counter())
-            if isinstance(event, AgentAudio) and not responding:
-                responding = True
-                first_audio.put_nowait(time.perf_counter())
-            elif not isinstance(event, AgentAudio):
-                responding = False
-
-    watcher = asyncio.create_task(watch())
+    driver = Driver(session)
+    watcher = asyncio.create_task(driver.watch())
     await session.start(
         SessionConfig(instructions="", tools=default_tools().specs(), caller_number=persona.phone)
     )
     await session.request_response()
-    await first_audio.get()
     loop = asyncio.get_running_loop()
-    clock = loop.time()
     try:
         for turn in TURNS:
+            await driver.played_out.wait()  # a caller answers once the question is over
+            await asyncio.sleep(0.3)
             speech = render(persona.answer(turn), persona.voice)
-            frames = [SILENCE] * 25 + [speech[i : i + 160] for i in range(0, len(speech), 160)]
-            frames += [SILENCE] * 100  # 2 s: the agent answers in here
+            frames = [speech[i : i + 160] for i in range(0, len(speech), 160)]
             last_loud = _last_loud_frame(speech)
+            _drain(driver.first_audio), _drain(driver.turn_ended)
             spoke_until = 0.0
-            while not first_audio.empty():
-                first_audio.get_nowait()
-            for n, frame in enumerate(frames):
+            clock = loop.time()
+            for n, frame in enumerate([*frames, *[SILENCE] * 150]):  # then 3 s of line noise
                 clock += 0.02
                 await asyncio.sleep(max(0.0, clock - loop.time()))
                 await session.send_audio(base64.b64encode(frame).decode())
-                if n == 25 + last_loud:
+                if n == last_loud:
                     spoke_until = time.perf_counter()
-            answered = [t for t in _drain(first_audio) if t >= spoke_until]
+                if n > len(frames) and not driver.first_audio.empty():
+                    break
+            answered = [t for t in _drain(driver.first_audio) if t >= spoke_until]
             if answered:
                 latencies.append((answered[0] - spoke_until) * 1000)
-            ends = [t for t in stopped if t >= spoke_until]
+            ends = [t for t in _drain(driver.turn_ended) if t >= spoke_until]
             if ends:
                 vad_ms.append((ends[0] - spoke_until) * 1000)
-            await asyncio.sleep(1.0)  # the agent's turn plays out
-            clock = loop.time()
     finally:
         await session.close()
         watcher.cancel()
@@ -130,6 +157,11 @@ def main() -> int:
     warm = [pool.acquire() for _ in range(max(args.calls))]
     for recognizer in warm:
         pool.release(recognizer)
+    if Settings().local_asr == "neural":  # start the decoder processes before the calls
+        from callcenter.voice.providers.local.neural_worker import DECODERS
+
+        for ready in DECODERS.warm_up():
+            ready.result()
     print(f"LOCAL_ASR={Settings().local_asr}")
     print(f"cpus={os.cpu_count()}  turn latency = caller's last speech frame → first agent audio")
     best = 0

@@ -124,6 +124,9 @@ class Recognizer:
         hyp = self._decoder.hyp()
         return hyp.hypstr if hyp is not None else ""
 
+    def pause(self) -> None:
+        """The caller paused (pocketsphinx decodes as the audio comes: nothing to start)."""
+
     def finish(self) -> str:
         """End the utterance and return the words recognised ("" when nothing matched)."""
         if not self._in_utterance:

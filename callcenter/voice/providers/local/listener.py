@@ -88,6 +88,8 @@ class Listener:
             return events
         if result.speech is not None and self._open:
             self._feed(result.speech, started=result.started)
+            if vad.silent_frames == TAIL_FRAMES + 1:  # all the words are in: decode them now
+                self.recognizer.pause()
         if result.stopped:
             self._answered_early = False
             if self._open:

@@ -8,8 +8,9 @@ adding `prior_weight` times the log of its census share (a node carries the best
 it, so pruning is fair).
 """
 
+import gc
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -20,20 +21,26 @@ from callcenter.voice.providers.local.neural_model import END, SPACE, START, Moo
 OPENINGS = ["I run", "We run", "I own", "We own", "I have", "We have", "We are", "We're", "It's"]
 
 
-@dataclass
 class Node:
     """A character trie of entries as the transcript writes them ("▁" for spaces). The tokens
     that lead on from a node are every vocabulary piece that spells a path from it, so the
-    decoder may take any segmentation of an entry, not only the one BPE would pick."""
+    decoder may take any segmentation of an entry, not only the one BPE would pick. A caller's
+    address tries have a few hundred thousand nodes, so a node is slotted and lean."""
 
-    children: dict[str, "Node"] = field(default_factory=dict)
-    label: str | None = None
-    prior: float = -math.inf  # log prior of the entry ending here
-    best: float = -math.inf  # best log prior of any entry at or below
-    tokens: np.ndarray | None = None  # filled in by `leads` on first use
-    bests: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    nodes: list["Node"] = field(default_factory=list)
-    canonical: dict[int, "Node"] = field(default_factory=dict)  # BPE's own tokens from here
+    __slots__ = ("best", "bests", "canonical", "children", "label", "nodes", "prior", "tokens")
+
+    def __init__(self) -> None:
+        self.children: dict[str, Node] = {}
+        self.label: str | None = None
+        self.prior = -math.inf  # log prior of the entry ending here
+        self.best = -math.inf  # best log prior of any entry at or below
+        self.tokens: np.ndarray | None = None  # filled in by `leads` on first use
+        self.bests: np.ndarray = _NONE
+        self.nodes: list[Node] = []
+        self.canonical: dict[int, Node] | None = None  # BPE's own tokens from here
+
+
+_NONE = np.zeros(0)
 
 
 class Pieces:
@@ -55,9 +62,10 @@ class Pieces:
         """`node` with `tokens`, `nodes` and `bests` filled in: each piece that spells a path
         from it, where the path ends, and the best prior there."""
         if node.tokens is None and not self.every:
-            node.nodes = list(node.canonical.values())
+            canonical = node.canonical or {}
+            node.nodes = list(canonical.values())
             node.bests = np.array([child.best for child in node.nodes])
-            node.tokens = np.array(list(node.canonical), np.int64)  # last: calls share tries
+            node.tokens = np.array(list(canonical), np.int64)  # last: calls share tries
         if node.tokens is None:
             found: list[tuple[int, Node]] = []
             stack = [(self.root, node)]
@@ -78,15 +86,31 @@ class Pieces:
 
 
 def build(pieces: Pieces, entries: list[tuple[str, str, float]]) -> Node:
-    """A trie of entries (label, text as written after a space, log prior)."""
+    """A trie of entries (label, text as written after a space, log prior). Built with the
+    cyclic collector paused: a trie has no cycles, and the collections its hundred thousand
+    nodes would set off, each walking every older trie, cost five times the build itself."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(pieces, entries)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _build(pieces: Pieces, entries: list[tuple[str, str, float]]) -> Node:
     root = Node()
     for label, text, prior in entries:
         node = root
         node.best = max(node.best, prior)
         path = [root]
         for char in SPACE + text.replace(" ", SPACE):
-            node = node.children.setdefault(char, Node())
-            node.best = max(node.best, prior)
+            child = node.children.get(char)
+            if child is None:
+                child = node.children[char] = Node()
+            node = child
+            if prior > node.best:
+                node.best = prior
             path.append(node)
         if prior > node.prior:
             node.label, node.prior = label, prior
@@ -95,7 +119,10 @@ def build(pieces: Pieces, entries: list[tuple[str, str, float]]) -> Node:
             for token in pieces.tokenizer.encode(text):
                 piece = pieces.tokenizer.pieces[token]
                 size = 1 if piece.startswith("<0x") else len(piece)  # a byte: ASCII only here
-                path[at].canonical[token] = path[at + size]
+                canonical = path[at].canonical
+                if canonical is None:
+                    canonical = path[at].canonical = {}
+                canonical[token] = path[at + size]
                 at += size
     return root
 

@@ -1,7 +1,6 @@
 """Which recogniser the local engine listens with (`LOCAL_ASR`), and the fallback to grammars."""
 
 import logging
-import threading
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -21,6 +20,7 @@ class SpeechRecognizer(Protocol):
     def begin(self, search: str) -> None: ...
     def feed(self, pcm8k: Int16Array) -> None: ...
     def partial(self) -> str: ...
+    def pause(self) -> None: ...
     def finish(self) -> str: ...
     def abandon(self) -> None: ...
 
@@ -59,8 +59,8 @@ def pool_for(choice: str) -> RecognizerPool:
 
 
 def warm_up(choice: str) -> None:
-    """Load the neural model and its shared searches now, in the background (a second or two),
-    so the first call after start does not wait for them before its greeting."""
+    """Start the decoder processes and load their models now, in the background (a few
+    seconds), so the first call after start does not wait for them."""
     if choice != "neural":
         return
     from callcenter.voice.providers.local import neural_model
@@ -68,12 +68,6 @@ def warm_up(choice: str) -> None:
     if not neural_model.available(neural_model.cache_dir()):
         return  # `pool_for` warns when a call comes
 
-    def load() -> None:
-        from callcenter.voice.providers.local.neural_asr import engine
+    from callcenter.voice.providers.local.neural_worker import DECODERS
 
-        try:
-            engine()
-        except Exception:
-            log.exception("could not load the Moonshine models")
-
-    threading.Thread(target=load, name="neural-warm-up", daemon=True).start()
+    DECODERS.warm_up()

@@ -1,0 +1,80 @@
+"""Moonshine in its decoder processes: a caller who pauses mid-answer, and a process that dies."""
+
+import logging
+import os
+import signal
+
+import pytest
+
+from callcenter.sim.channel import telephone
+from callcenter.sim.heldout import HELDOUT
+from callcenter.sim.speech import render
+from callcenter.voice.providers.local import grammars
+from callcenter.voice.providers.local.asr import Recognizer
+from callcenter.voice.providers.local.audio import ulaw_to_pcm
+from callcenter.voice.providers.local.neural_asr import NeuralRecognizer
+from callcenter.voice.providers.local.neural_worker import DecoderProcess
+from callcenter.voice.providers.local.understanding import parse_business, parse_name
+
+pytestmark = pytest.mark.timeout(180)
+
+GORDON = HELDOUT["gordon"]
+
+
+def _line(field: str) -> list:
+    pcm = ulaw_to_pcm(telephone(render(GORDON.answer(field), GORDON.voice)))
+    return [pcm[start : start + 160] for start in range(0, len(pcm), 160)]
+
+
+@pytest.fixture(scope="module")
+def recognizer():  # type: ignore[no-untyped-def]
+    neural = NeuralRecognizer(Recognizer(), DecoderProcess())
+    yield neural
+    neural._decoder.restart()  # type: ignore[union-attr]
+
+
+def test_words_after_a_pause_are_decoded_with_the_words_before_it(recognizer) -> None:  # type: ignore[no-untyped-def]
+    frames = _line("name")
+    half = len(frames) // 2
+    recognizer.begin(grammars.NAME)
+    for frame in frames[:half]:
+        recognizer.feed(frame)
+    recognizer.pause()  # a decode of the first half starts: the caller then goes on
+    for frame in frames[half:]:
+        recognizer.feed(frame)
+    assert parse_name(recognizer.finish()) == GORDON.name
+
+
+def test_a_pause_at_the_end_of_the_answer_gives_the_same_words_as_the_turn_end(recognizer) -> None:  # type: ignore[no-untyped-def]
+    frames = _line("business")
+    heard = []
+    for pause in (False, True):
+        recognizer.begin(grammars.BUSINESS)
+        for frame in frames:
+            recognizer.feed(frame)
+        if pause:
+            recognizer.pause()
+        heard.append(recognizer.finish())
+    assert heard[0] == heard[1]
+    assert parse_business(heard[1]) == GORDON.business
+
+
+def test_a_decoder_process_that_dies_costs_one_turn_its_words_not_the_call(
+    recognizer, caplog: pytest.LogCaptureFixture
+) -> None:  # type: ignore[no-untyped-def]
+    process = recognizer._decoder
+    pid = process.ready().result(timeout=60)
+    recognizer.begin(grammars.NAME)
+    for frame in _line("name"):
+        recognizer.feed(frame)
+    os.kill(pid, signal.SIGKILL)  # the process dies (out of memory, a crash) mid-call
+    with caplog.at_level(logging.WARNING):
+        grammar_words = recognizer.finish()
+    assert any("Moonshine decode failed" in r.getMessage() for r in caplog.records)
+    assert parse_name(grammar_words) != GORDON.name  # pocketsphinx's grammar does not know him
+    # The next turn is decoded by a new process.
+    assert process.ready().result(timeout=60) != pid
+    recognizer.begin(grammars.NAME)
+    for frame in _line("name"):
+        recognizer.feed(frame)
+    assert parse_name(recognizer.finish()) == GORDON.name
