@@ -99,6 +99,11 @@ async def _run(
     settings = get_settings()
     upgrade_to_head(settings.database_url)
     line = functools.partial(telephone, snr_db=snr_db) if snr_db is not None else None
+    if settings.local_asr == "neural":  # as a server does long before its first call
+        from callcenter.voice.providers.local.neural_worker import DECODERS
+
+        for ready in DECODERS.warm_up():
+            ready.result()
     began = time.monotonic()
     with serve_in_thread(create_api(settings), port=port):
         results = await run_persona_calls(
