@@ -3,11 +3,14 @@
 from collections import deque
 from dataclasses import dataclass
 
-from pocketsphinx import Endpointer, Vad
+from pocketsphinx import Vad
+
+from callcenter.voice.providers.local.endpointer import Endpointer
 
 FRAME_SAMPLES = 160  # 20 ms at 8 kHz
 FRAME_MS = 20
 RESUME_FRAMES = 3  # voiced frames in a row that count as the caller talking again
+START_RATIO = 0.7  # share of the window's frames voiced that starts speech (ends: `ratio`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,13 +40,16 @@ class TurnDetector:
     never behind and its partial result can be read while the caller pauses.
     """
 
-    def __init__(self, window: float = 0.3, ratio: float = 0.9, mode: int = Vad.STRICT) -> None:
-        self._ep = Endpointer(
-            window=window, ratio=ratio, vad_mode=mode, sample_rate=8000, frame_length=0.02
-        )
-        if self._ep.frame_bytes != FRAME_SAMPLES * 2:
-            raise RuntimeError(f"unexpected endpointer frame size {self._ep.frame_bytes}")
-        self._voice = Vad(mode, 8000, 0.02)
+    def __init__(
+        self,
+        window: float = 0.3,
+        ratio: float = 0.9,
+        start_ratio: float = START_RATIO,
+        mode: int = Vad.STRICT,
+    ) -> None:
+        frames = round(window * 1000 / FRAME_MS)
+        self._ep = Endpointer(frames, start_ratio, ratio, FRAME_MS / 1000)
+        self._voice = Vad(mode, 8000, FRAME_MS / 1000)
         self._lag = round(window * 1000 / FRAME_MS) - 1  # frames the endpointer lags behind
         self._recent: deque[bytes] = deque(maxlen=self._lag + 8)
         self.frames = 0
@@ -82,7 +88,7 @@ class TurnDetector:
         self.silent_frames = 0 if voiced else self.silent_frames + 1
         self._voiced_run = self._voiced_run + 1 if voiced else 0
         was_in_speech = self._ep.in_speech
-        late = self._ep.process(frame)
+        late = self._ep.process(frame, voiced)
         if late is None:
             return VadResult()
         started = not was_in_speech
