@@ -102,3 +102,14 @@ def test_a_caller_who_spells_again_is_not_held_to_the_same_address(
     # They said no to the read-back: their address is not among the likely ones.
     again = render("p g at e x a m p l e dot c o m", peter.voice)
     assert parse_spelled(_heard(recognizer, grammars.SPELL, again))[0] != peter.email
+
+
+def test_a_name_decoded_at_the_callers_pause_is_heard_as_said(
+    recognizer: NeuralRecognizer,
+) -> None:
+    recognizer.begin(grammars.NAME)
+    pcm = ulaw_to_pcm(render("my name is Dana Reyes", "kal"))
+    for start in range(0, len(pcm), 160):
+        recognizer.feed(pcm[start : start + 160])
+    recognizer.pause()  # the decode starts here, with what the grammar has heard so far
+    assert parse_name(recognizer.finish()) == "Dana Reyes"
