@@ -2,14 +2,16 @@
 
     python -m bench.asr_probe --set heldout tuned     # --clean: no line; --denoise: Wiener filter
     python -m bench.asr_probe --set heldout --asr neural   # Moonshine for the open answers
+    python -m bench.asr_probe --set heldout --asr neural --carry   # email from the name as heard
 
 Renders each persona's answers as the simulated caller does (flite voices, espeak-ng
 variants), passes them through the telephone line (300-3400 Hz band-pass, white noise at
 20 dB SNR) and decodes each with the recogniser and the dialog state's search, as a call
 would. The email is decoded with the hints a call gives it (the caller's name and business,
-as heard correctly). Scores what the dialog would keep: the parsed name, business, address.
-`--asr` picks the recogniser as `LOCAL_ASR` does (grammar: pocketsphinx only; neural: Moonshine
-for name, business, need and email, pocketsphinx for the spelled address).
+as heard correctly; `--carry`: as this run heard them, as in a call). Scores what the dialog
+would keep: the parsed name, business, address. `--asr` picks the recogniser as `LOCAL_ASR`
+does (grammar: pocketsphinx only; neural: Moonshine for name, business, need, email and the
+caller's first spelled address).
 Much faster than `bench.voice_accuracy` (no calls, no dialog), so it is the loop to tune in.
 """
 
@@ -97,6 +99,7 @@ def probe(
     verbose: bool,
     denoise: bool = False,
     asr: str = "grammar",
+    carry: bool = False,
 ) -> dict[str, float]:
     recognizer = recognizer_for(asr)
     denoiser = Denoiser() if denoise else None
@@ -107,6 +110,7 @@ def probe(
     audio_s = 0.0
     for persona in personas.values():
         recognizer.reset()
+        heard_as = {"name": persona.name, "business": persona.business}
         if denoiser is not None:
             denoiser.reset()  # a new line
         for field in FIELDS:
@@ -115,13 +119,17 @@ def probe(
                 audio = telephone(audio)
             recognizer.set_hints(_hints(persona) if field == "email" else [])
             if field == "email":
-                recognizer.set_caller(persona.name, persona.business)
+                recognizer.set_caller(heard_as["name"], heard_as["business"])
             started = time.perf_counter()
             heard, ms = decode(recognizer, SEARCH[field], audio, denoiser)
             decode_s += time.perf_counter() - started
             audio_s += len(audio) / 8000
             finish_ms.append(ms)
             field_ms[field].append(ms)
+            if carry and field == "name":
+                heard_as["name"] = u.parse_name(heard)
+            elif carry and field == "business":
+                heard_as["business"] = u.parse_business(heard)
             ok = _right(field, persona, heard)
             right[field] += ok
             if verbose and not ok:
@@ -142,11 +150,13 @@ def main() -> None:
     parser.add_argument("--denoise", action="store_true", help="Wiener filter before decoding")
     parser.add_argument("--asr", choices=["grammar", "neural"], default="grammar")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every miss")
+    help_ = "the email search from the name and business as heard, not as said"
+    parser.add_argument("--carry", action="store_true", help=help_)
     args = parser.parse_args()
     line = ("clean" if args.clean else "line 20 dB") + (", denoised" if args.denoise else "")
-    line += f", {args.asr}"
+    line += f", {args.asr}" + (", name and business as heard" if args.carry else "")
     for name in args.set:
-        scores = probe(SETS[name], args.clean, args.verbose, args.denoise, args.asr)
+        scores = probe(SETS[name], args.clean, args.verbose, args.denoise, args.asr, args.carry)
         fields = "  ".join(f"{f} {scores[f]:.0%}" for f in FIELDS)
         print(
             f"{name} ({line}): {fields}  finish p95 {scores['finish_p95_ms']:.0f} ms"

@@ -4,8 +4,11 @@ The name, business, need and email states collect the caller's audio and have a 
 process (`neural_worker`) decode it with Moonshine (`neural_decode` says how each state is
 searched). The decode starts as soon as the caller pauses, before the endpointer has decided
 the turn is over, and its words are used if the caller said nothing more; so the turn's end
-and the decode overlap. Yes/no, digits and spelled letters stay with pocketsphinx's grammars,
-which also listen to every utterance so that an answer they hear complete ends the turn early.
+and the decode overlap. A caller's first spelled address is decoded there too, among their
+likely addresses (the search is built when they start spelling). Yes/no, digits and later
+spellings stay with pocketsphinx's grammars, which also listen to every utterance so that an
+answer they hear complete ends the turn early; the decoder is told what they heard (the name
+search keeps the grammar's whole name when Moonshine finds it nearly as likely).
 """
 
 import logging
@@ -14,9 +17,15 @@ from concurrent.futures import Future
 import numpy as np
 
 from callcenter.voice.providers.local import grammars
+from callcenter.voice.providers.local import understanding as nlu
 from callcenter.voice.providers.local.asr import POOL, Recognizer
 from callcenter.voice.providers.local.audio import Int16Array, resample
-from callcenter.voice.providers.local.neural_decode import Engine, caller_key, engine
+from callcenter.voice.providers.local.neural_decode import (
+    LONG_SAMPLES,
+    Engine,
+    caller_key,
+    engine,
+)
 from callcenter.voice.providers.local.neural_worker import DECODERS, DecoderProcess, InlineDecoder
 
 log = logging.getLogger(__name__)
@@ -37,13 +46,15 @@ class NeuralRecognizer:
         self._search = ""
         self._audio: list[Int16Array] = []
         self._caller = ("", "")
-        self._early: tuple[int, Future[str]] | None = None  # audio chunks decoded, the decode
+        # Audio chunks decoded, the grammar's words then, the decode.
+        self._early: tuple[int, str, Future[str]] | None = None
+        self._spelled = False  # the caller spelled once: their address may be no candidate
 
     def reset(self) -> None:
         """Forget the last call."""
         self.abandon()
         self.fallback.reset()
-        self._caller = ("", "")
+        self._caller, self._spelled = ("", ""), False
 
     def set_hints(self, hints: list[str]) -> None:
         self.fallback.set_hints(hints)
@@ -63,6 +74,12 @@ class NeuralRecognizer:
         self.abandon()
         if search in NEURAL_SEARCHES:
             self._search = search
+        elif search == grammars.SPELL and all(caller_key(*self._caller)) and not self._spelled:
+            self._search = search  # the caller's first spelling: among their likely addresses
+            try:
+                self._decoder.prepare_spelling(*self._caller)  # built while they spell
+            except Exception:  # the process is gone: `finish` decodes again (or says why not)
+                log.warning("could not build the spelled-address search", exc_info=True)
         self.fallback.begin(search)
 
     def feed(self, pcm8k: Int16Array) -> None:
@@ -76,14 +93,16 @@ class NeuralRecognizer:
     def pause(self) -> None:
         """The caller paused: start decoding what they said so far. `finish` uses the result
         if no more audio came; otherwise it is dropped."""
-        if not self._search or not self._audio:
-            return
+        if not self._search or not self._audio or self._search == grammars.SPELL:
+            return  # letters pause often, and a spelled address takes a second to search
         if self._early is not None:
             if self._early[0] == len(self._audio):
                 return
-            self._early[1].cancel()
+            self._early[2].cancel()
+        grammar = self.fallback.partial()
         try:
-            self._early = (len(self._audio), self._submit(self._search, self._audio))
+            decode = self._submit(self._search, self._audio, grammar)
+            self._early = (len(self._audio), grammar, decode)
         except Exception:  # the process is gone: `finish` decodes again (or says why not)
             self._early = None
 
@@ -94,30 +113,38 @@ class NeuralRecognizer:
             return grammar
         search, audio, early = self._search, self._audio, self._early
         self._search, self._audio, self._early = "", [], None
+        if search == grammars.SPELL and sum(map(len, audio)) * 2 >= LONG_SAMPLES:
+            self._spelled = True
         try:
-            if early is not None and early[0] == len(audio):
-                return early[1].result(timeout=DECODE_TIMEOUT_S)
-            return self._submit(search, audio).result(timeout=DECODE_TIMEOUT_S)
+            if early is not None and early[0] == len(audio) and _same(search, early[1], grammar):
+                return early[2].result(timeout=DECODE_TIMEOUT_S)
+            return self._submit(search, audio, grammar).result(timeout=DECODE_TIMEOUT_S)
         except Exception as exc:  # the process died or hangs: this turn gets the grammar's words
             log.warning("Moonshine decode failed (%r); using the grammar's words", exc)
             self._decoder.restart()
             self._caller = ("", "")  # its email search went with the process
             return grammar
 
-    def _submit(self, search: str, audio: list[Int16Array]) -> Future[str]:
+    def _submit(self, search: str, audio: list[Int16Array], grammar: str) -> Future[str]:
         pcm = np.concatenate(audio) if audio else np.zeros(0, np.int16)
         pcm16k = resample(pcm, 8000, 16000).astype(np.float32) / 32768
         if len(pcm16k) < MIN_SAMPLES:
             nothing: Future[str] = Future()
             nothing.set_result("")
             return nothing
-        return self._decoder.decode(search, pcm16k, *self._caller)
+        return self._decoder.decode(search, pcm16k, *self._caller, grammar)
 
     def abandon(self) -> None:
         if self._early is not None:
-            self._early[1].cancel()
+            self._early[2].cancel()
         self._search, self._audio, self._early = "", [], None
         self.fallback.abandon()
+
+
+def _same(search: str, before: str, after: str) -> bool:
+    """Whether the grammar's words at the pause and at the end tell the decode the same: only
+    the name search reads them (the whole name pocketsphinx heard)."""
+    return search != grammars.NAME or nlu.parse_name(before) == nlu.parse_name(after)
 
 
 class NeuralPool:

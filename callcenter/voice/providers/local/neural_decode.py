@@ -1,9 +1,11 @@
 """What Moonshine hears in one utterance of a dialog state: the model, its searches, the words.
 
-The name and business are found by searches over census names and business types, the email
-by a search over the addresses this caller is likely to have (built from the name and business
-heard before, once per caller), the need as the greedy transcript. A greedy transcript that is
-no answer at all (a backchannel, a yes or no, "could you repeat that") is passed on as is.
+The name and business are found by searches over census names (or the grammar's whole name,
+when Moonshine finds it nearly as likely: `neural_names`) and business types, the email by a
+search over the addresses this caller is likely to have (built from the name and business heard
+before, once per caller), a caller's first spelled address among the same addresses written
+letter by letter (`neural_spelled`), the need as the greedy transcript. A greedy transcript that
+is no answer at all (a backchannel, a yes or no, "could you repeat that") is passed on as is.
 `Decoder` runs in whichever process holds the model (`neural_worker` keeps them apart from the
 calls' event loop).
 """
@@ -11,6 +13,7 @@ calls' event loop).
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,15 +23,19 @@ from callcenter.voice.providers.local import understanding as nlu
 from callcenter.voice.providers.local import vocabulary as v
 from callcenter.voice.providers.local.neural_email import PROVIDERS, EmailSearch, words_of
 from callcenter.voice.providers.local.neural_model import Moonshine
+from callcenter.voice.providers.local.neural_names import trusted
 from callcenter.voice.providers.local.neural_search import (
     NameSearch,
     PairSearch,
     PhraseSearch,
     business_sentences,
 )
+from callcenter.voice.providers.local.neural_spelled import SpelledSearch
 
 SIZE = "tiny"  # as accurate as base on the phone line (docs/moonshine-probe.md), twice as fast
 CALLERS_KEPT = 8  # email searches kept per process (one per recent caller, ~30 MB each)
+LONG_SAMPLES = 19200  # 1.2 s: longer than a backchannel ("yeah sure" is ~1.1 s)
+LETTER_WORDS = {"@": "at", ".": "dot"}
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,7 @@ class Engine:
     names: NameSearch
     businesses: PhraseSearch
     emails: EmailSearch
+    spelled: SpelledSearch
 
 
 _engine: Engine | None = None
@@ -51,11 +59,13 @@ def engine() -> Engine:
     with _engine_lock:
         if _engine is None:
             model = Moonshine(SIZE)
+            emails = EmailSearch(model)
             _engine = Engine(
                 model,
                 NameSearch(model),
                 PhraseSearch(model, business_sentences()),
-                EmailSearch(model),
+                emails,
+                SpelledSearch(emails),
             )
         return _engine
 
@@ -66,6 +76,7 @@ class Decoder:
     def __init__(self, shared: Engine) -> None:
         self.engine = shared
         self._emails: OrderedDict[tuple[str, str], PairSearch] = OrderedDict()
+        self._spellings: OrderedDict[tuple[str, str], PairSearch] = OrderedDict()
         self._lock = threading.Lock()
 
     def prepare(self, name: str, business: str) -> None:
@@ -73,15 +84,29 @@ class Decoder:
         second of Python), unless it was built already."""
         self._email_search(name, business)
 
-    def decode(self, search: str, pcm16k: np.ndarray, name: str = "", business: str = "") -> str:
-        """The words the dialog reads for an utterance (16 kHz float samples) in `search`."""
+    def prepare_spelling(self, name: str, business: str) -> None:
+        """Build the spelled-address search for this caller, unless it was built already."""
+        self._spelled_search(name, business)
+
+    def decode(
+        self,
+        search: str,
+        pcm16k: np.ndarray,
+        name: str = "",
+        business: str = "",
+        grammar: str = "",
+    ) -> str:
+        """The words the dialog reads for an utterance (16 kHz float samples) in `search`;
+        `grammar` is what pocketsphinx heard in it."""
         shared = self.engine
+        if search == grammars.SPELL:
+            return self._spelled(pcm16k, name, business, grammar)
         hidden = shared.model.encode(pcm16k)
         greedy = plain(shared.model.transcribe(pcm16k, hidden))
-        if search == grammars.NEED or _not_an_answer(greedy):
+        if search == grammars.NEED or _not_an_answer(greedy, len(pcm16k)):
             return greedy  # "yeah", "sorry, what?": the searches would force an answer on it
         if search == grammars.NAME:
-            found = shared.names.best(hidden)[0].lower()
+            found = trusted(shared.model, hidden, shared.names.best(hidden)[0].lower(), grammar)
             said = [p for p in v.NAME_PREFIXES if greedy.startswith(p + " ")]
             return " ".join([max(said, key=len), found] if said else [found])
         if search == grammars.BUSINESS:
@@ -93,20 +118,41 @@ class Decoder:
                 return spoken(address, known_words(name, business))
         return greedy
 
+    def _spelled(self, pcm16k: np.ndarray, name: str, business: str, grammar: str) -> str:
+        """A spelled address among this caller's likely ones; pocketsphinx's letters when the
+        utterance is too short to be one or no caller is known."""
+        spellings = self._spelled_search(name, business) if len(pcm16k) >= LONG_SAMPLES else None
+        if spellings is None:
+            return grammar  # "sorry?", "yes": no address spelled
+        address = self.engine.spelled.best(spellings, self.engine.model.encode(pcm16k))
+        return " ".join(LETTER_WORDS.get(c, c) for c in address) if address else grammar
+
     def _email_search(self, name: str, business: str) -> PairSearch | None:
+        return self._cached(self._emails, self.engine.emails.prepare, name, business)
+
+    def _spelled_search(self, name: str, business: str) -> PairSearch | None:
+        return self._cached(self._spellings, self.engine.spelled.prepare, name, business)
+
+    def _cached(
+        self,
+        kept: "OrderedDict[tuple[str, str], PairSearch]",
+        prepare: Callable[[str, str], PairSearch],
+        name: str,
+        business: str,
+    ) -> PairSearch | None:
         name, business = caller_key(name, business)
         if not name:
             return None
         with self._lock:
-            found = self._emails.get((name, business))
+            found = kept.get((name, business))
             if found is not None:
-                self._emails.move_to_end((name, business))
+                kept.move_to_end((name, business))
                 return found
-        built = self.engine.emails.prepare(name, business)
+        built = prepare(name, business)
         with self._lock:
-            self._emails[(name, business)] = built
-            while len(self._emails) > CALLERS_KEPT:
-                self._emails.popitem(last=False)
+            kept[(name, business)] = built
+            while len(kept) > CALLERS_KEPT:
+                kept.popitem(last=False)
         return built
 
 
@@ -153,6 +199,9 @@ def known_words(name: str, business: str) -> set[str]:
     return _KNOWN_WORDS | set(name.split()) | words_of([business])
 
 
-def _not_an_answer(words: str) -> bool:
-    """A backchannel, a yes or no, or a request to repeat: nothing to search for."""
-    return len(words.split()) < 2 or nlu.is_repeat(words) or nlu.yes_or_no(words) is not None
+def _not_an_answer(words: str, samples: int) -> bool:
+    """A backchannel, a yes or no, or a request to repeat: nothing to search for. A transcript
+    of one word or none over a long utterance is Moonshine failing to write it down (an address
+    it came back empty on), not a short reply: the search still listens to that."""
+    short = len(words.split()) < 2 and samples < LONG_SAMPLES
+    return short or nlu.is_repeat(words) or nlu.yes_or_no(words) is not None

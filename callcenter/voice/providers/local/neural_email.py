@@ -17,10 +17,12 @@ import numpy as np
 
 from callcenter.voice.providers.local.business_types import BUSINESS_TYPES
 from callcenter.voice.providers.local.neural_model import START, Moonshine
-from callcenter.voice.providers.local.neural_search import PairSearch, Pieces, build
+from callcenter.voice.providers.local.neural_search import PairSearch, Pieces, build, written
 
 ROLES = ["info", "contact", "office", "hello", "sales", "admin", "support", "dispatch", "team"]
 PROVIDERS = ["gmail", "yahoo", "outlook", "hotmail", "icloud", "aol"]
+# How Moonshine writes a provider it heard ("at gmail" loses its g: "at mail dot com").
+HEARD_AS = {"gmail": ["g mail", "mail"]}
 SUFFIXES = {"com": math.log(0.8), "net": math.log(0.1), "org": math.log(0.1)}
 SMALL = {"and", "of", "the", "a", "an", "for", "or", "in", "on", "to"}
 # Log priors of what a domain is made of, before the suffix's.
@@ -44,13 +46,14 @@ def words_of(businesses: list[str]) -> set[str]:
 def locals_for(first: str, last: str) -> list[tuple[str, str, float]]:
     """(address part, as written before " at", log prior)."""
     first, last = first.lower(), last.lower()
+    first_, last_ = written(first), written(last)
     forms = [
-        (first, first.capitalize()),
-        (last, last.capitalize()),
-        (f"{first}.{last}", f"{first.capitalize()}.{last}"),
-        (f"{first}.{last}", f"{first.capitalize()} dot {last.capitalize()}"),
-        (f"{first}{last}", f"{first.capitalize()}{last}"),
-        (f"{first}{last}", f"{first.capitalize()} {last.capitalize()}"),
+        (first, first_),
+        (last, last_),
+        (f"{first}.{last}", f"{first_}.{last}"),
+        (f"{first}.{last}", f"{first_} dot {last_}"),
+        (f"{first}{last}", f"{first_}{last}"),
+        (f"{first}{last}", f"{first_} {last_}"),
         (f"{first[0]}{last}", f"{first[0].upper()}{last}"),
     ]
     forms += [(role, role.capitalize()) for role in ROLES]
@@ -73,14 +76,25 @@ def domains_for(
     out = []
     for suffix, prior in SUFFIXES.items():
         for stem, weight in (stems | with_name).items():
-            out.append((f"{stem}.{suffix}", f"{stem}.{suffix}", prior + weight))
+            label = f"{stem}.{suffix}"
+            texts = writings(stem, suffix) if weight >= PRIORS["name"] else [label]
+            out += [(label, text, prior + weight) for text in texts]
         for text, weight in spaced.items():  # "bishop pools.com"
             label = f"{text.replace(' ', '')}.{suffix}"
-            out.append((label, f"{text}.{suffix}", prior + weight))
+            texts = writings(text, suffix) if weight >= PRIORS["name"] else [f"{text}.{suffix}"]
+            out += [(label, written, prior + weight) for written in texts]
         for provider in PROVIDERS:
             label = f"{provider}.{suffix}"
-            out += [(label, label, prior), (label, f"{provider} dot {suffix}", prior)]
+            spellings = [provider, *HEARD_AS.get(provider, [])]
+            out += [(label, text, prior) for heard in spellings for text in writings(heard, suffix)]
     return out
+
+
+def writings(domain: str, suffix: str) -> list[str]:
+    """The ways a transcript writes a likely domain: "bishop pools.com", "Bishop Pools dot
+    com", "Gmail.com", "gmail dot com" (capitalised or not, the suffix after a dot or "dot")."""
+    capital = " ".join(word.capitalize() for word in domain.split())
+    return [f"{name}{dot}{suffix}" for name in (domain, capital) for dot in (".", " dot ")]
 
 
 class EmailSearch:

@@ -198,6 +198,17 @@ class Moonshine:
         batch_hidden = np.repeat(hidden, len(parents), axis=0)
         return self._run(tokens[:, None].astype(np.int64), batch_hidden, past, cached=True)
 
+    def sequence_logp(self, hidden: np.ndarray, ids: list[int]) -> np.ndarray:
+        """Log-probabilities of every next token along `ids` (start token first), in one pass
+        of the decoder: row `i` is the distribution after `ids[: i + 1]`."""
+        shape = (1, self.size.heads, 1, self.size.head_dim)
+        feeds = {name: np.zeros(shape, np.float32) for name in self.past_names}
+        feeds |= {"input_ids": np.array([ids], np.int64), "encoder_hidden_states": hidden}
+        feeds["use_cache_branch"] = np.array([False])
+        logits = self.decoder.run(self.outputs[:1], feeds)[0][0].astype(np.float64)
+        top = logits.max(axis=1, keepdims=True)
+        return logits - top - np.log(np.exp(logits - top).sum(axis=1, keepdims=True))
+
     def transcribe(self, pcm: np.ndarray, hidden: np.ndarray | None = None) -> str:
         """Greedy transcript of 16 kHz float samples."""
         hidden = self.encode(pcm) if hidden is None else hidden

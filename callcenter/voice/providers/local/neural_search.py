@@ -229,9 +229,11 @@ class PairSearch:
         lasts: Node,
         beam: int = 12,
         prior_weight: float = 0.5,
+        steps: int = 16,
     ) -> None:
         self.model = model
         self.pieces = pieces
+        self.steps = steps  # tokens at most after the prefix
         self.prefix = prefix
         self.firsts = firsts
         self.lasts = lasts
@@ -248,7 +250,7 @@ class PairSearch:
         logp, cache = self.model.start(hidden, self.prefix)
         live = [Hypothesis(0.0, self.firsts, None, 0.0, -1)]
         done: tuple[float, tuple[str, str]] = (-math.inf, ("", ""))
-        for _ in range(16):
+        for _ in range(self.steps):
             grown: list[tuple[float, int, Hypothesis]] = []
             for parent, h in enumerate(live):
                 row = logp[parent]

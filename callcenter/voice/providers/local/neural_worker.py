@@ -56,8 +56,13 @@ def _prepare(name: str, business: str) -> None:
     _settle()
 
 
-def _decode(search: str, pcm16k: np.ndarray, name: str, business: str) -> str:
-    words = _worker().decode(search, pcm16k, name, business)
+def _prepare_spelling(name: str, business: str) -> None:
+    _worker().prepare_spelling(name, business)
+    _settle()
+
+
+def _decode(search: str, pcm16k: np.ndarray, name: str, business: str, grammar: str) -> str:
+    words = _worker().decode(search, pcm16k, name, business, grammar)
     _settle()
     return words
 
@@ -70,11 +75,16 @@ class DecoderProcess:
         self._lock = threading.Lock()
         self._executor: ProcessPoolExecutor | None = None
 
-    def decode(self, search: str, pcm16k: np.ndarray, name: str, business: str) -> Future[str]:
-        return self._submit(_decode, search, pcm16k, name, business)
+    def decode(
+        self, search: str, pcm16k: np.ndarray, name: str, business: str, grammar: str = ""
+    ) -> Future[str]:
+        return self._submit(_decode, search, pcm16k, name, business, grammar)
 
     def prepare(self, name: str, business: str) -> Future[None]:
         return self._submit(_prepare, name, business)
+
+    def prepare_spelling(self, name: str, business: str) -> Future[None]:
+        return self._submit(_prepare_spelling, name, business)
 
     def ready(self) -> Future[int]:
         """Start the process and load its model; the future holds the process id."""
@@ -106,11 +116,16 @@ class InlineDecoder:
     def __init__(self, shared: Engine) -> None:
         self._decoder = Decoder(shared)
 
-    def decode(self, search: str, pcm16k: np.ndarray, name: str, business: str) -> Future[str]:
-        return _done(self._decoder.decode, search, pcm16k, name, business)
+    def decode(
+        self, search: str, pcm16k: np.ndarray, name: str, business: str, grammar: str = ""
+    ) -> Future[str]:
+        return _done(self._decoder.decode, search, pcm16k, name, business, grammar)
 
     def prepare(self, name: str, business: str) -> Future[None]:
         return _done(self._decoder.prepare, name, business)
+
+    def prepare_spelling(self, name: str, business: str) -> Future[None]:
+        return _done(self._decoder.prepare_spelling, name, business)
 
     def restart(self) -> None:
         pass
