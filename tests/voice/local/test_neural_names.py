@@ -15,6 +15,7 @@ from callcenter.voice.providers.local.audio import ulaw_to_pcm
 from callcenter.voice.providers.local.neural_asr import NeuralRecognizer
 from callcenter.voice.providers.local.recognizers import pool_for
 from callcenter.voice.providers.local.understanding import parse_email, parse_name, parse_spelled
+from tests.voice.local.test_neural_asr import _heard
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -28,14 +29,6 @@ def recognizer() -> Iterator[NeuralRecognizer]:
         yield recognizer
     finally:
         pool.release(recognizer)
-
-
-def _heard(recognizer: NeuralRecognizer, search: str, ulaw: bytes) -> str:
-    recognizer.begin(search)
-    pcm = ulaw_to_pcm(ulaw)
-    for start in range(0, len(pcm), 160):  # 20 ms at a time, as a call feeds it
-        recognizer.feed(pcm[start : start + 160])
-    return recognizer.finish()
 
 
 @pytest.mark.parametrize("line", [False, True], ids=["clean", "phone line"])
