@@ -52,7 +52,7 @@ class Settings(BaseSettings):
     voice_engine: Literal["openai", "local"] | None = None
     # The local engine's recogniser: pocketsphinx grammars only, or Moonshine for open answers
     # (needs its models fetched at setup; pocketsphinx otherwise). README "Offline voice".
-    local_asr: Literal["neural", "grammar"] = "grammar"
+    local_asr: Literal["neural", "grammar"] = "neural"
     openai_api_key: str | None = None
     openai_base_url: str | None = None
     openai_realtime_model: str = DEFAULT_REALTIME_MODEL
