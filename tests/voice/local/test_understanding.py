@@ -10,6 +10,12 @@ def test_a_name_is_a_known_first_name_and_the_last_name_after_it() -> None:
     assert parse_name("that can") == ""  # no name: asked again, not saved
 
 
+def test_a_census_first_and_last_name_is_kept_whole() -> None:
+    # "tyler" is no first name of the engine's own list, "richard" is: the whole name stands.
+    assert parse_name("tyler richard") == "Tyler Richard"
+    assert parse_name("my name is tyler richard") == "Tyler Richard"
+
+
 def test_letters_said_as_in_a_word_count_once() -> None:
     assert parse_spelled("m as in mary a r i a at g mail dot com")[0] == "maria@gmail.com"
     assert parse_spelled("b as in bravo o b at yahoo dot com")[0] == "bob@yahoo.com"

@@ -124,6 +124,9 @@ class Recognizer:
         hyp = self._decoder.hyp()
         return hyp.hypstr if hyp is not None else ""
 
+    def lead(self, pcm8k: Int16Array) -> None:
+        """Audio from just before the turn's speech started: the grammars do without it."""
+
     def pause(self) -> None:
         """The caller paused (pocketsphinx decodes as the audio comes: nothing to start)."""
 

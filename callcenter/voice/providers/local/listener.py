@@ -78,6 +78,8 @@ class Listener:
         events: list[Heard] = []
         if result.started:
             self._begin()
+            if result.lead:
+                self.recognizer.lead(_pcm(result.lead))
             events.append(Heard("started", vad.speech_start_ms))
         elif result.resumed and self._answered_early:  # they were not done after all
             self._begin()

@@ -30,7 +30,9 @@ from callcenter.voice.providers.local.neural_worker import DECODERS, DecoderProc
 
 log = logging.getLogger(__name__)
 
-NEURAL_SEARCHES = frozenset({grammars.NAME, grammars.BUSINESS, grammars.NEED, grammars.EMAIL})
+NEURAL_SEARCHES = frozenset(
+    {grammars.NAME, grammars.BUSINESS, grammars.NEED, grammars.EMAIL, grammars.YESNO}
+)
 MIN_SAMPLES = 1600  # 0.1 s at 16 kHz: shorter is no answer
 DECODE_TIMEOUT_S = 15.0  # a decode that takes this long is lost: its process is replaced
 
@@ -81,6 +83,14 @@ class NeuralRecognizer:
             except Exception:  # the process is gone: `finish` decodes again (or says why not)
                 log.warning("could not build the spelled-address search", exc_info=True)
         self.fallback.begin(search)
+
+    def lead(self, pcm8k: Int16Array) -> None:
+        """Audio from just before the turn's speech started (`vad.LEAD_FRAMES`). An address
+        begins with the caller's name, often a soft sound the VAD hears late, and a clipped
+        first sound makes it another address; a "yes" heard after noise becomes "no" or
+        "could" more often, so other answers start where the VAD heard speech."""
+        if self._search in (grammars.EMAIL, grammars.SPELL):
+            self._audio.append(pcm8k.copy())
 
     def feed(self, pcm8k: Int16Array) -> None:
         if self._search:

@@ -103,6 +103,9 @@ class Decoder:
             return self._spelled(pcm16k, name, business, grammar)
         hidden = shared.model.encode(pcm16k)
         greedy = plain(shared.model.transcribe(pcm16k, hidden))
+        if search == grammars.YESNO:  # the grammar's yes/no, when Moonshine heard neither
+            heard = nlu.yes_or_no(greedy) is not None or nlu.is_repeat(greedy)
+            return greedy if heard else grammar
         if search == grammars.NEED or _not_an_answer(greedy, len(pcm16k)):
             return greedy  # "yeah", "sorry, what?": the searches would force an answer on it
         if search == grammars.NAME:

@@ -41,15 +41,15 @@ def parse_name(text: str) -> str:
     """'my name is dana reyes' → 'Dana Reyes': the first known first name, and the last name
     right after it if there is one. The name model can string other words around a name
     ("my david lori that"); without a known first name the answer is not a name (""). Just a
-    census first and last name (what the neural name search answers) is a name too."""
+    census first and last name (what the neural name search answers) is that name, whole."""
     words = [w for w in _strip_prefix(text, v.NAME_PREFIXES).split() if w not in _TITLES]
+    if len(words) == 2 and words[0] in census_firsts() and words[1] in census_lasts():
+        return " ".join(w.capitalize() for w in words)  # "tyler richard": not just "Richard"
     for index, word in enumerate(words):
         if word in _FIRST:
             after = words[index + 1 : index + 2]
             name = [word] + [w for w in after if w in _LAST]
             return " ".join(w.capitalize() for w in name)
-    if len(words) == 2 and words[0] in census_firsts() and words[1] in census_lasts():
-        return " ".join(w.capitalize() for w in words)
     return ""
 
 

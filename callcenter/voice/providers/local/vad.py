@@ -10,7 +10,8 @@ from callcenter.voice.providers.local.endpointer import Endpointer
 FRAME_SAMPLES = 160  # 20 ms at 8 kHz
 FRAME_MS = 20
 RESUME_FRAMES = 3  # voiced frames in a row that count as the caller talking again
-START_RATIO = 0.7  # share of the window's frames voiced that starts speech (ends: `ratio`)
+START_RATIO = 0.6  # share of the window's frames voiced that starts speech (ends: `ratio`)
+LEAD_FRAMES = 10  # audio before a turn's first speech frame handed on with it (`VadResult.lead`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,12 +20,15 @@ class VadResult:
 
     `resumed` is set when, inside a turn the endpointer has not closed yet, the caller starts
     voicing again after a pause (only meaningful to a listener that already answered early).
+    `lead`, on the frame speech starts, is the `LEAD_FRAMES` of audio before it: the VAD hears a
+    word's soft first sound ("n", "f", "h") late.
     """
 
     started: bool = False
     stopped: bool = False
     speech: bytes | None = None
     resumed: bool = False
+    lead: bytes = b""
 
 
 class TurnDetector:
@@ -51,7 +55,7 @@ class TurnDetector:
         self._ep = Endpointer(frames, start_ratio, ratio, FRAME_MS / 1000)
         self._voice = Vad(mode, 8000, FRAME_MS / 1000)
         self._lag = round(window * 1000 / FRAME_MS) - 1  # frames the endpointer lags behind
-        self._recent: deque[bytes] = deque(maxlen=self._lag + 8)
+        self._recent: deque[bytes] = deque(maxlen=self._lag + 1 + LEAD_FRAMES)
         self.frames = 0
         self.silent_frames = 0  # unvoiced frames in a row, up to the current one
         self._voiced_run = 0
@@ -91,18 +95,20 @@ class TurnDetector:
         late = self._ep.process(frame, voiced)
         if late is None:
             return VadResult()
-        started = not was_in_speech
-        return VadResult(
-            started=started,
-            stopped=not self._ep.in_speech,
-            speech=self._backlog(bytes(late)) if started else frame,
-            resumed=was_in_speech and voiced and self._voiced_run == RESUME_FRAMES,
-        )
+        if was_in_speech:
+            return VadResult(
+                stopped=not self._ep.in_speech,
+                speech=frame,
+                resumed=voiced and self._voiced_run == RESUME_FRAMES,
+            )
+        lead, backlog = self._backlog(bytes(late))
+        return VadResult(started=True, stopped=not self._ep.in_speech, speech=backlog, lead=lead)
 
-    def _backlog(self, first: bytes) -> bytes:
-        """Everything from the endpointer's first speech frame up to the current frame."""
+    def _backlog(self, first: bytes) -> tuple[bytes, bytes]:
+        """The `LEAD_FRAMES` before the endpointer's first speech frame, and everything from
+        that frame up to the current one."""
         frames = list(self._recent)
         index = len(frames) - 1 - self._lag
         if index < 0 or frames[index] != first:  # not where expected: late audio only
-            return first
-        return b"".join(frames[index:])
+            return b"", first
+        return b"".join(frames[max(0, index - LEAD_FRAMES) : index]), b"".join(frames[index:])
