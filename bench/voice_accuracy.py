@@ -4,8 +4,9 @@
 
 Serves the core (simulated carrier, local voice engine, SQLite in a temp dir) and places one
 inbound call per persona: flite voices and espeak-ng variants speak the persona's answers
-through a telephone line (300-3400 Hz band-pass, white noise at 20 dB SNR). The agent's
-questions are recognised from its audio, so the caller answers what was actually asked.
+through a telephone line (300-3400 Hz band-pass, white noise at 20 dB SNR that goes on between
+their words). The agent's questions are recognised from its audio, so the caller answers what
+was actually asked.
 Reports, per persona set and concurrency, the share of calls whose stored lead has the right
 name, email, business type, need (>= 60 % of its words) and phone, and the turn latency
 (the caller's last speech → the agent's first audio) p50/p95 over every answer.
@@ -13,7 +14,6 @@ name, email, business type, need (>= 60 % of its words) and phone, and the turn 
 
 import argparse
 import asyncio
-import functools
 import json
 import os
 import statistics
@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from callcenter.sim.channel import telephone  # noqa: E402
+from callcenter.sim.channel import NoisyLine, telephone  # noqa: E402
 from callcenter.sim.heldout import HELDOUT  # noqa: E402
 from callcenter.sim.persona_calls import FIELDS, CallResult, accuracy, run_persona_calls  # noqa: E402
 from callcenter.sim.personas import PERSONAS, Persona  # noqa: E402
@@ -98,7 +98,7 @@ async def _run(
     get_settings.cache_clear()
     settings = get_settings()
     upgrade_to_head(settings.database_url)
-    line = functools.partial(telephone, snr_db=snr_db) if snr_db is not None else None
+    line = NoisyLine(snr_db) if snr_db is not None else None
     if settings.local_asr == "neural":  # as a server does long before its first call
         from callcenter.voice.providers.local.neural_worker import DECODERS
 

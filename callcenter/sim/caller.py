@@ -15,6 +15,9 @@ class CallerLine(Protocol):
     async def hear(self, timeout: float | None = None) -> bytes | None:  # noqa: ASYNC109
         """The next chunk of agent audio as it plays; b"" on timeout; None once the call ended."""
 
+    def hiss(self, noise: bytes) -> None:
+        """Send `noise` (looped) instead of silence while nothing is being said."""
+
     async def press(self, digit: str) -> None:
         """Send a DTMF digit."""
 

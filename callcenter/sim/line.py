@@ -31,7 +31,6 @@ log = logging.getLogger(__name__)
 
 FRAME_SECONDS = 0.02
 MULAW_SILENCE = b"\xff"
-MAX_LAG_FRAMES = 10  # when the loop stalls longer than this, skip ahead instead of bursting
 
 StreamEnd = Literal["caller_hung_up", "socket_closed", "stopped"]
 
@@ -88,6 +87,7 @@ class SimulatedLine:
         self._playback: deque[bytes | _Mark] = deque()
         self._due_marks: list[str] = []
         self._outgoing: deque[tuple[bytearray, asyncio.Future[None]]] = deque()
+        self._hiss, self._hiss_at = b"", 0  # the line's own noise, looped between words
         self._heard: asyncio.Queue[bytes | None] = asyncio.Queue()
         self._ended = asyncio.Event()
         self._end: StreamEnd | None = None
@@ -105,6 +105,9 @@ class SimulatedLine:
             await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
         finally:
             ended.cancel()
+
+    def hiss(self, noise: bytes) -> None:
+        self._hiss, self._hiss_at = noise, 0
 
     async def hear(self, timeout: float | None = None) -> bytes | None:  # noqa: ASYNC109
         if self.ended and self._heard.empty():
@@ -221,12 +224,10 @@ class SimulatedLine:
         frame = 0
         while not self.ended:
             frame += 1
-            target = start + frame * FRAME_SECONDS
-            lag = loop.time() - target
-            if lag > MAX_LAG_FRAMES * FRAME_SECONDS:
-                start += lag
-                target += lag
-            await asyncio.sleep(max(0.0, target - loop.time()))
+            # A stalled loop catches up in a burst, as Twilio's frames would arrive after a
+            # network stall: skipping them would put the stream's clock (the frames counted)
+            # behind the wall clock, and the bridge stamps turns by the stream's clock.
+            await asyncio.sleep(max(0.0, start + frame * FRAME_SECONDS - loop.time()))
             for name in self._due_marks:
                 self.stats.marks_echoed.append(name)
                 await self._send(
@@ -260,7 +261,16 @@ class SimulatedLine:
                 self._outgoing.popleft()
                 if not done.done():
                     done.set_result(None)
-        return bytes(out) + MULAW_SILENCE * (FRAME_BYTES - len(out))
+        return bytes(out) + self._quiet(FRAME_BYTES - len(out))
+
+    def _quiet(self, size: int) -> bytes:
+        """What the line carries while nothing is said: its noise, or digital silence."""
+        if not self._hiss or not size:
+            return MULAW_SILENCE * size
+        start = self._hiss_at % len(self._hiss)
+        self._hiss_at = start + size
+        chunk = self._hiss[start : start + size]
+        return chunk + self._hiss[: size - len(chunk)]
 
     def _play_frame(self) -> None:
         """Play up to 20 ms of queued agent audio; marks reached become due next tick."""

@@ -3,7 +3,7 @@
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from callcenter.config import Settings
@@ -12,6 +12,7 @@ from callcenter.db.repo.leads import get_lead
 from callcenter.db.session import session_scope
 from callcenter.leads.normalize import normalize_business_type
 from callcenter.sim.carrier import SimulatorCarrier
+from callcenter.sim.channel import NoisyLine
 from callcenter.sim.personas import PERSONAS, Persona, PersonaCaller
 
 log = logging.getLogger(__name__)
@@ -70,11 +71,11 @@ async def run_persona_calls(
     carrier: SimulatorCarrier | None = None,
     concurrency: int | None = None,
     personas: Mapping[str, Persona] = PERSONAS,
-    line: Callable[[bytes], bytes] | None = None,
+    line: NoisyLine | None = None,
 ) -> list[CallResult]:
     """Place one simulated inbound call per persona name (`concurrency` at a time, default all
     at once); a call still running after `timeout` seconds is hung up by the carrier.
-    `line` changes every caller's audio on its way (see `sim.channel.telephone`)."""
+    `line` is every caller's phone line (see `sim.channel.NoisyLine`)."""
     carrier = carrier or SimulatorCarrier(settings)
     results: list[CallResult] = []
     batch = concurrency or len(names) or 1

@@ -3,12 +3,12 @@
 import asyncio
 import logging
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from callcenter.sim.caller import CallerLine, SimulatedCaller
+from callcenter.sim.channel import NoisyLine
 from callcenter.sim.hearing import shared_ear
 from callcenter.sim.speech import VOICES, render
 from callcenter.voice.providers.local.audio import ulaw_to_pcm
@@ -110,7 +110,8 @@ class PersonaCaller:
     """A `SimulatedCaller`: waits for the agent to stop, answers the question, repeats as asked.
 
     With `interrupt=True` it talks over the agent's greeting (barge-in) instead of waiting.
-    `line` changes the audio on its way (a telephone band-pass and noise); `turn_gaps_ms`
+    `line` changes the audio on its way (a telephone band-pass and noise) and fills the pauses
+    with its noise; `turn_gaps_ms`
     records, per answer, the time from the end of its speech to the agent's first audio.
     """
 
@@ -120,10 +121,15 @@ class PersonaCaller:
     max_turns: int = 14
     log: list[tuple[str, str]] = field(default_factory=list)  # (what we heard, what we said)
     turn_gaps_ms: list[float] = field(default_factory=list)
-    line: Callable[[bytes], bytes] | None = None
+    line: NoisyLine | None = None
     _spoke_until: float | None = None
 
     async def __call__(self, line: CallerLine) -> None:
+        if self.line is not None:
+            speech = await asyncio.to_thread(
+                render, self.persona.answer("name"), self.persona.voice
+            )
+            line.hiss(await asyncio.to_thread(self.line.hiss, speech))
         step = 0
         last_answer = ""
         for turn in range(self.max_turns):

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from callcenter.sim.channel import band_pass, telephone
+from callcenter.sim.channel import NoisyLine, band_pass, telephone
 from callcenter.sim.speech import render
 from callcenter.voice.providers.local.audio import pcm_to_ulaw, ulaw_to_pcm
 from callcenter.voice.providers.local.tts import espeak
@@ -29,6 +29,16 @@ def test_noise_sits_the_asked_number_of_decibels_below_the_speech() -> None:
     speech = band_pass(ulaw_to_pcm(clean))
     snr = 20 * np.log10(_rms(speech) / _rms(noisy - speech))
     assert 18.5 < snr < 21.5
+
+
+def test_between_words_the_line_carries_the_noise_it_adds_to_them() -> None:
+    clean = pcm_to_ulaw(_tone(1000, 2.0))
+    line = NoisyLine(20.0)
+    speech = band_pass(ulaw_to_pcm(clean))
+    added = _rms(ulaw_to_pcm(line(clean)).astype(np.float64) - speech)
+    hiss = ulaw_to_pcm(line.hiss(clean, seconds=2.0))
+    assert len(hiss) == 16000
+    assert 0.85 < _rms(hiss) / added < 1.15
 
 
 def test_the_same_audio_gets_the_same_noise() -> None:

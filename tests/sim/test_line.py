@@ -152,3 +152,33 @@ async def test_caller_speech_is_sent_in_20_ms_frames_and_hang_up_sends_stop() ->
     dtmf = [m for m in side.messages if m["event"] == "dtmf"]
     assert [d["dtmf"] for d in dtmf] == [{"track": "inbound_track", "digit": "5"}]
     assert side.messages[-1]["event"] == "stop"
+
+
+async def test_between_words_the_line_sends_its_hiss_and_a_stalled_clock_loses_no_frames() -> None:
+    hiss = bytes(range(0x10, 0x10 + 200))  # recognisable, and not a whole number of frames
+
+    async def caller(line: CallerLine) -> None:
+        line.hiss(hiss)
+        await line.say(b"\x01" * 160)
+        loop = asyncio.get_running_loop()
+        stalled_at = loop.time()
+        while loop.time() - stalled_at < 0.5:  # the event loop stalls for half a second
+            pass
+        await asyncio.sleep(0.2)
+        await line.hang_up()
+
+    async with app_socket(lambda ws, side, sid: ws.wait_closed()) as (url, side):
+        line = SimulatedLine(url=url, call_sid="CA1", account_sid="AC1", custom_parameters={})
+        started = asyncio.get_running_loop().time()
+        await asyncio.wait_for(line.run(caller), 10)
+        elapsed = asyncio.get_running_loop().time() - started
+        await asyncio.wait_for(side.done.wait(), 5)
+    media = [m for m in side.messages if m["event"] == "media"]
+    sent = b"".join(base64.b64decode(m["media"]["payload"]) for m in media)
+    assert sent.startswith(b"\x01" * 160)
+    assert sent[160:560] == hiss + hiss  # looped, not silence
+    assert b"\xff" * 160 not in sent
+    # The stream's clock keeps up with the wall clock: the stalled half second was sent late,
+    # in a burst, not skipped (the bridge stamps turns by the frames counted).
+    assert len(media) * 0.02 > elapsed - 0.3
+    assert [int(m["media"]["timestamp"]) for m in media] == [20 * n for n in range(len(media))]

@@ -1,12 +1,12 @@
-"""Neural recognition for the dialog: Moonshine for open answers, pocketsphinx for the rest.
+"""Neural recognition for the dialog: Moonshine for answers and replies, pocketsphinx for the rest.
 
-The name, business, need and email states collect the caller's audio and have a decoder
+The name, business, need, email and yes/no states collect the caller's audio and have a decoder
 process (`neural_worker`) decode it with Moonshine (`neural_decode` says how each state is
 searched). The decode starts as soon as the caller pauses, before the endpointer has decided
 the turn is over, and its words are used if the caller said nothing more; so the turn's end
 and the decode overlap. A caller's first spelled address is decoded there too, among their
-likely addresses (the search is built when they start spelling). Yes/no, digits and later
-spellings stay with pocketsphinx's grammars, which also listen to every utterance so that an
+likely addresses (the search is built when they start spelling). Digits and later spellings
+stay with pocketsphinx's grammars, which also listen to every utterance so that an
 answer they hear complete ends the turn early; the decoder is told what they heard (the name
 search keeps the grammar's whole name when Moonshine finds it nearly as likely).
 """
