@@ -231,6 +231,10 @@ def _spoken_text(raw: list[str]) -> str:
     return "".join(out)
 
 
+def _tld_prefix(text: str) -> bool:
+    return any(tld.startswith(text) for tld in TLDS)
+
+
 def _domain(words: list[str], start: int) -> tuple[str, int]:
     labels: list[str] = []
     i = start
@@ -271,8 +275,8 @@ def _domain(words: list[str], start: int) -> tuple[str, int]:
             if nxt not in ("dot", "period", "point"):
                 break
             continue
-        if labels and pending in TLDS:
-            break
+        if labels and pending in TLDS and not _tld_prefix(pending + piece[0]):
+            break  # "dot c o m" goes on from "co" to "com"; "dot com please" stops
         pending += piece[0]
         i += piece[1]
     if pending:

@@ -372,6 +372,17 @@ CASES: list[Case] = [
     ),
     (
         [
+            "A: Please spell your email address, letter by letter.",
+            "C: t y l e r at y a h o o dot c o m",
+        ],
+        {"email": "tyler@yahoo.com"},  # "c o" is a suffix already; "c o m" a longer one
+    ),
+    (
+        ["A: Please spell your email address.", "C: d a n a at r e y e s dot c o dot u k"],
+        {"email": "dana@reyes.co.uk"},
+    ),
+    (
+        [
             "A: Hi, how can I help?",
             "C: Hi, my name is Ana Lucia Torres and I need a quote for a new website.",
         ],
