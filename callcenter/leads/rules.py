@@ -112,10 +112,11 @@ def extract_raw(turns: list[Turn]) -> dict[str, str | None]:
 
 
 def asked_about(agent_text: str) -> list[str]:
-    """The fields the agent's last question asks for, in the order it names them."""
+    """The fields the agent's last question (or closing request: "Please spell your email
+    address.") asks for, in the order it names them."""
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", agent_text) if s.strip()]
-    questions = [s for s in sentences if s.rstrip().endswith("?")] or sentences[-1:]
-    for sentence in reversed(questions):
+    asks = [s for s in sentences[:-1] if s.rstrip().endswith("?")] + sentences[-1:]
+    for sentence in reversed(asks):
         lowered = sentence.lower()
         hits = [(lowered.rfind(k), f) for f, keys in QUESTION_KEYWORDS.items() for k in keys]
         first: dict[str, int] = {}

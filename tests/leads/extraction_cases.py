@@ -383,6 +383,15 @@ CASES: list[Case] = [
     ),
     (
         [
+            "A: What is the best email address to reach you?",
+            "C: dispatch at hammond dot com",
+            "A: Sorry, could you spell that for me? Please spell your email address.",
+            "C: d i s p a t c h at h a m m o n d dot c o m",
+        ],
+        {"email": "dispatch@hammond.com"},  # the spelled letters are no name
+    ),
+    (
+        [
             "A: Hi, how can I help?",
             "C: Hi, my name is Ana Lucia Torres and I need a quote for a new website.",
         ],
@@ -399,5 +408,12 @@ NEGATIVE_CASES: list[tuple[list[str], str]] = [
     (["A: How can I help?", "C: Call me at the office tomorrow."], "name"),
     (["A: How can I help?", "C: We've been in business since 1998."], "phone"),
     (["A: What's your name?", "C: Sorry, what was that?"], "name"),
+    (
+        [
+            "A: Sorry, could you spell that for me? Please spell your email address.",
+            "C: d i s p a t c h at h a m m o n d dot c o m",
+        ],
+        "name",
+    ),
     (["A: How can I help?", "C: I'm not sure yet, just exploring."], "name"),
 ]
