@@ -111,8 +111,8 @@ class PersonaCaller:
 
     With `interrupt=True` it talks over the agent's greeting (barge-in) instead of waiting.
     `line` changes the audio on its way (a telephone band-pass and noise) and fills the pauses
-    with its noise; `turn_gaps_ms`
-    records, per answer, the time from the end of its speech to the agent's first audio.
+    with its noise; `turn_gaps_ms` records, per answer, the time from the end of its speech to
+    the agent's first audio.
     """
 
     persona: Persona

@@ -109,9 +109,9 @@ class Decoder:
         if search == grammars.SPELL:
             return self._spelled(pcm16k, name, business, grammar)
         hidden = shared.model.encode(pcm16k)
-        greedy = plain(shared.model.transcribe(pcm16k, hidden))
         if search == grammars.YESNO:
-            return _reply(shared, hidden, greedy, len(pcm16k))
+            return _reply(shared, pcm16k, hidden)
+        greedy = plain(shared.model.transcribe(pcm16k, hidden))
         if search == grammars.NEED or _not_an_answer(greedy, len(pcm16k)):
             return greedy  # "yeah", "sorry, what?": the searches would force an answer on it
         if search == grammars.NAME:
@@ -220,16 +220,17 @@ def reply_sentences() -> list[tuple[str, str, float]]:
     return out
 
 
-def _reply(shared: Engine, hidden: np.ndarray, greedy: str, samples: int) -> str:
+def _reply(shared: Engine, pcm16k: np.ndarray, hidden: np.ndarray) -> str:
     """The reply to a yes/no question. Moonshine's greedy transcript hears a short "yes" in some
     voices as "what" or nothing: a short utterance is the reply it scores best for the whole of
     it, if likely enough. A longer one is the greedy transcript, a reply or not: among replies
     alone, "hmm, let me think" or slt's "no, that's wrong" scored best as "yeah", and a wrong
     yes confirms a wrong address; words that are no reply are asked about again."""
-    if samples >= LONG_SAMPLES:
-        return greedy
-    reply, score = shared.replies.best(hidden)
-    return reply if score > REPLY_FLOOR else greedy
+    if len(pcm16k) < LONG_SAMPLES:
+        reply, score = shared.replies.best(hidden)
+        if score > REPLY_FLOOR:
+            return reply  # the greedy pass is not needed
+    return plain(shared.model.transcribe(pcm16k, hidden))
 
 
 def _not_an_answer(words: str, samples: int) -> bool:
