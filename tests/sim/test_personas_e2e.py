@@ -41,7 +41,11 @@ def test_dana_talks_over_the_greeting_and_her_lead_is_still_captured(env: dict[s
         call = httpx.get(f"{server.base_url}/api/calls/{result.call_sid}", headers=headers).json()
     greeting = call["transcript"][0]
     assert greeting["role"] == "agent" and greeting["interrupted"] is True
-    full = "Thanks for calling Acme Answering! I can get you set up with our team."
+    full = (
+        "This call may be recorded. Thanks for calling Acme Answering! "
+        "I can get you set up with our team. May I have your name, please?"
+    )
+    assert full.startswith(greeting["text"])
     assert len(greeting["text"]) < len(full)  # only what Dana heard before she spoke
     assert call["transcript"][1]["role"] == "caller"
     assert result.lead, f"no lead; caller heard/said: {result.caller and result.caller.log}"
