@@ -286,7 +286,8 @@ def _bare_answer(target: str, text: str) -> str | None:
         return None
     if target == "name":
         spelled = _spelled(answer)
-        names = [n for part in re.split(r"[,.;]", answer) if (n := _name_words(part.strip()))]
+        parts = [p.strip() for p in re.split(r"[,.;]", answer) if p.strip()]
+        names = [n for part in parts if (n := _name_words(part)) and not _a_trade(n)]
         name = max(names, key=lambda n: len(n.split()), default=None)
         if spelled and (not name or len(name.split()) == 1):
             return spelled.capitalize()
@@ -297,6 +298,13 @@ def _bare_answer(target: str, text: str) -> str | None:
     if target == "need":
         return _clause(answer)
     return None
+
+
+def _a_trade(words: str) -> bool:
+    """Words that name a business ("dry cleaning", "hobby shop"): a caller answering the next
+    question before it was asked, not a name."""
+    last = words.split()[-1].lower()
+    return last in PLACE_WORDS or last in INDUSTRY_WORDS
 
 
 def _spelled(text: str) -> str | None:

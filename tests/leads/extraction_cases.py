@@ -8,6 +8,15 @@ Case = tuple[list[str], dict[str, str]]
 GREETING = "A: Thanks for calling Acme Growth, this is Ava. May I have your name?"
 
 CASES: list[Case] = [
+    (  # the agent's reply to the name was cut short: the business follows the name unasked
+        [
+            GREETING,
+            "C: mike reed",
+            "C: dry cleaning",
+            "A: A dry cleaning, great. What can we help you with?",
+        ],
+        {"name": "Mike Reed"},
+    ),
     (
         [GREETING, "C: Hi, my name is Dana Reyes."],
         {"name": "Dana Reyes"},

@@ -190,3 +190,22 @@ def test_a_wrong_read_back_is_corrected_by_spelling_again() -> None:
     dialog.on_utterance("d as in delta a n a at g mail dot com")
     turn = dialog.on_utterance("yes")
     assert ("save_lead_details", {"email": "dana@gmail.com"}) in turn.tools
+
+
+def test_an_address_turned_down_three_times_is_left_for_the_team_not_saved() -> None:
+    dialog = _dialog()
+    for words in ("my name is dana reyes", "we run a tire shop", "we need more leads"):
+        dialog.on_utterance(words)
+    dialog.on_utterance("dana at reyes tires dot com")
+    for _ in range(2):
+        turn = dialog.on_utterance("no")
+        assert dialog.state is State.EMAIL_SPELL and "spell" in turn.say
+        turn = dialog.on_utterance("d a m a at r e y e s dot c o m")
+        assert dialog.state is State.EMAIL_CONFIRM and "d, a, m, a" in turn.say
+    turn = dialog.on_utterance("no")
+    assert dialog.state is State.PHONE_CONFIRM
+    assert "confirm it with you" in turn.say and "calling from" in turn.say
+    assert not turn.tools  # nothing saved for the address
+    assert dialog.lead.email == ""
+    dialog.on_utterance("yes")
+    assert dialog.state is State.DONE

@@ -56,6 +56,9 @@ SEARCH_FOR: dict[State, str] = {
 
 MAX_SILENT_PROMPTS = 2
 MAX_MISSES = 2
+# Read-backs of an address the caller may turn down (the one heard and two spellings): after
+# that the address is left for the team to confirm rather than saved wrong or asked forever.
+MAX_EMAIL_READBACKS = 3
 
 
 @dataclass
@@ -103,6 +106,7 @@ class Dialog:
         self.last_said = ""
         self._silent_prompts = 0
         self._misses = 0
+        self._turned_down = 0  # read-backs of the address the caller said were wrong
 
     @property
     def search(self) -> str:
@@ -258,22 +262,28 @@ class Dialog:
         if answer is None:
             return None
         if not answer:
-            self.lead.email = ""
+            self.lead.email = self.lead.email_spoken = ""
+            self._turned_down += 1
+            if self._turned_down >= MAX_EMAIL_READBACKS:
+                return self._after_email(
+                    f"Sorry, I couldn't get your email right; someone from {self.company} "
+                    "will confirm it with you."
+                )
             self.state = State.EMAIL_SPELL
             return self._say("Sorry about that. " + QUESTIONS[State.EMAIL_SPELL])
         return self._after_email()
 
-    def _after_email(self) -> Turn:
-        saved = {"email": self.lead.email}
+    def _after_email(self, opening: str = "Thanks.") -> Turn:
+        saved = {"email": self.lead.email} if self.lead.email else None
         if self.caller_number:
             self.state = State.PHONE_CONFIRM
             digits = nlu.say_digits(self.caller_number)
             return self._say(
-                f"Thanks. I see you're calling from {digits}. {QUESTIONS[State.PHONE_CONFIRM]}",
+                f"{opening} I see you're calling from {digits}. " + QUESTIONS[State.PHONE_CONFIRM],
                 saved,
             )
         self.state = State.PHONE
-        return self._say(f"Thanks. {QUESTIONS[State.PHONE]}", saved)
+        return self._say(f"{opening} {QUESTIONS[State.PHONE]}", saved)
 
     def _phone_confirm(self, text: str) -> Turn | None:
         answer = nlu.yes_or_no(text)
