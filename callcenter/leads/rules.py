@@ -85,6 +85,17 @@ _ANSWER_LEADS = re.compile(
     re.I,
 )
 _MAX_NEED_WORDS = 25
+# The agent checking an address it read back ("I have d, a, n, a, at …. Is that email right?",
+# "Did I get your email address right?") and a caller turning it down ("No.", "Nope, it's …").
+_EMAIL_CHECK = re.compile(
+    r"\b(?:email|e-mail|address)\b[^.!?]*\b(?:right|correct)\b[^.!]*\?"
+    r"|\b(?:right|correct)\b[^.!]*\b(?:email|e-mail|address)\b[^.!]*\?",
+    re.I,
+)
+_TURNED_DOWN = re.compile(
+    r"^\W*(?:no|nope|nah|not quite|not right|incorrect|wrong|that's (?:wrong|not (?:it|right)))\b",
+    re.I,
+)
 
 
 @dataclass
@@ -94,6 +105,8 @@ class _State:
     last_field: str | None = None
     company: str | None = None
     need_set_explicitly: bool = False
+    checking_email: bool = False  # the agent's last turn asked whether an address was right
+    turned_down: set[str] = field(default_factory=set)  # addresses the caller said were wrong
 
 
 def extract_raw(turns: list[Turn]) -> dict[str, str | None]:
@@ -101,14 +114,30 @@ def extract_raw(turns: list[Turn]) -> dict[str, str | None]:
     state = _State()
     for turn in turns:
         if turn.role == "caller":
+            if state.checking_email and _TURNED_DOWN.search(turn.text):
+                state.turned_down.add(state.found.pop("email", ""))
+            state.checking_email = False
             _read_caller_turn(state, turn.text)
         else:
             state.asked = asked_about(turn.text)
             state.last_field = None
+            state.checking_email = _checks_email(turn.text)
+    if state.found.get("email") in state.turned_down:  # spelled again, still wrong
+        del state.found["email"]
     out: dict[str, str | None] = dict(state.found)
     if "business_type" not in out and state.company:
         out["business_type"] = industry_of(state.company)
     return out
+
+
+def _checks_email(agent_text: str) -> bool:
+    """Whether the agent asks if an address is right: by name ("Is that email right?") or by
+    reading one back and asking ("I have dana at reyes dot com. Is that correct?")."""
+    if _EMAIL_CHECK.search(agent_text):
+        return True
+    asks = re.search(r"\b(?:right|correct)\b[^.!?]*\?\s*$", agent_text, re.I)
+    address = "@" in agent_text or re.search(r"\bat\b,?\s[^?!]*\bdot\b", agent_text, re.I)
+    return bool(asks) and bool(address)
 
 
 def asked_about(agent_text: str) -> list[str]:

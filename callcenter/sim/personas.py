@@ -10,6 +10,7 @@ import numpy as np
 from callcenter.sim.caller import CallerLine, SimulatedCaller
 from callcenter.sim.channel import NoisyLine
 from callcenter.sim.hearing import shared_ear
+from callcenter.sim.readback import read_back_right
 from callcenter.sim.speech import VOICES, render
 from callcenter.voice.providers.local.audio import ulaw_to_pcm
 
@@ -54,6 +55,7 @@ class Persona:
             "need": self.need,
             "email": self.email_words,
             "confirm": "yes",
+            "deny": "no",
             "spell": spelled,
             "phone": " ".join(_DIGITS[int(d)] for d in national),
         }
@@ -107,7 +109,8 @@ SCRIPT = ("name", "business", "need", "email", "confirm", "confirm")
 
 @dataclass
 class PersonaCaller:
-    """A `SimulatedCaller`: waits for the agent to stop, answers the question, repeats as asked.
+    """A `SimulatedCaller`: waits for the agent to stop, answers the question, repeats as asked,
+    and says no to a read-back of an address that is not theirs (then spells it when asked).
 
     With `interrupt=True` it talks over the agent's greeting (barge-in) instead of waiting.
     `line` changes the audio on its way (a telephone band-pass and noise) and fills the pauses
@@ -144,6 +147,10 @@ class PersonaCaller:
                 return
             if cue == "again" and last_answer:
                 answer = last_answer
+            elif cue == "confirm" and self._gave_address(last_answer):
+                right = await self._read_back_right(heard)
+                answer = self.persona.answer("confirm" if right else "deny")
+                step = max(step, SCRIPT.index("confirm") + 1)
             elif cue and cue != "again":
                 answer = self.persona.answer(cue)
                 if cue in SCRIPT:
@@ -159,6 +166,15 @@ class PersonaCaller:
             await line.say(audio)
             self._spoke_until = time.monotonic() - _trailing_silence_s(audio)
         await line.hang_up()
+
+    def _gave_address(self, answer: str) -> bool:
+        """Whether `answer` was their address (said or spelled): its read-back comes next."""
+        return answer in (self.persona.email_words, self.persona.answer("spell"))
+
+    async def _read_back_right(self, heard: bytes) -> bool:
+        persona = self.persona
+        spelled = persona.answer("spell")
+        return await asyncio.to_thread(read_back_right, heard, persona.email_words, spelled)
 
     async def _listen(self, line: CallerLine, cut_after_s: float | None = None) -> bytes | None:
         """Agent audio until it pauses (or, when interrupting, until `cut_after_s` of it)."""

@@ -8,6 +8,17 @@ Case = tuple[list[str], dict[str, str]]
 GREETING = "A: Thanks for calling Acme Growth, this is Ava. May I have your name?"
 
 CASES: list[Case] = [
+    (  # turned down, then spelled right and confirmed
+        [
+            "A: What's your email?",
+            "C: dana at reyes plumbing dot com",
+            "A: I have d, a, n, a, at reyes plumbing dot com. Did I get that email right?",
+            "C: Nope, it's dana at reyes plumbing dot net.",
+            "A: I have d, a, n, a, at reyes plumbing dot net. Is that email right?",
+            "C: yes",
+        ],
+        {"email": "dana@reyesplumbing.net"},
+    ),
     (  # the agent's reply to the name was cut short: the business follows the name unasked
         [
             GREETING,
@@ -409,6 +420,30 @@ CASES: list[Case] = [
 ]
 # Things callers say that must NOT be read as a field (false positives cost a wrong lead).
 NEGATIVE_CASES: list[tuple[list[str], str]] = [
+    (
+        [
+            "A: What's your email?",
+            "C: eric dot coleman at gmail dot com",
+            "A: I have e, r, i, c, dot, c, o, l, e, m, a, n, at gmail dot com. Is that correct?",
+            "C: No, that's wrong.",
+            "A: Sorry about that. Someone from our team will confirm it with you.",
+        ],
+        "email",
+    ),
+    (  # an address the caller turned down at the read-back is not theirs
+        [
+            "A: What is the best email address to reach you?",
+            "C: eric dot coleman at gmail dot com",
+            "A: I have e, r, i, c, dot, c, o, l, e, m, a, n, at gmail dot com. Is that right?",
+            "C: no",
+            "A: Sorry about that. Please spell your email address, letter by letter.",
+            "C: h e l l o at h e a t s dot c o m",
+            "A: I have h, e, l, l, o, at, h, e, a, t, s, dot, c, o, m. Is that email right?",
+            "C: No.",
+            "A: Sorry, I couldn't get your email; someone will confirm it with you.",
+        ],
+        "email",
+    ),
     (["A: How can I help?", "C: I'm looking for someone to redo my website."], "name"),
     (["A: How can I help?", "C: This is about the quote you sent last week."], "name"),
     (["A: How can I help?", "C: I'm calling about pricing."], "name"),

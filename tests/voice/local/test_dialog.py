@@ -209,3 +209,14 @@ def test_an_address_turned_down_three_times_is_left_for_the_team_not_saved() -> 
     assert dialog.lead.email == ""
     dialog.on_utterance("yes")
     assert dialog.state is State.DONE
+
+
+def test_an_address_that_cannot_be_spelled_is_left_for_the_team_and_the_call_goes_on() -> None:
+    dialog = _dialog()
+    dialog.lead.name = "Dana Reyes"
+    dialog.state = State.EMAIL_SPELL
+    turn = dialog.on_utterance("two w a y at yahoo u f v i l a oh co at l co")
+    assert dialog.state is State.EMAIL_SPELL and "didn't catch" in turn.say
+    turn = dialog.on_utterance("oh w a y at p at p eight oh r m at e oh at at")
+    assert dialog.state is State.PHONE_CONFIRM and not turn.ends_call
+    assert "confirm it with you" in turn.say and not turn.tools

@@ -107,6 +107,7 @@ class Dialog:
         self._silent_prompts = 0
         self._misses = 0
         self._turned_down = 0  # read-backs of the address the caller said were wrong
+        self._unspelled = 0  # spellings of it that could not be read at all
 
     @property
     def search(self) -> str:
@@ -265,13 +266,18 @@ class Dialog:
             self.lead.email = self.lead.email_spoken = ""
             self._turned_down += 1
             if self._turned_down >= MAX_EMAIL_READBACKS:
-                return self._after_email(
-                    f"Sorry, I couldn't get your email right; someone from {self.company} "
-                    "will confirm it with you."
-                )
+                return self._leave_email()
             self.state = State.EMAIL_SPELL
             return self._say("Sorry about that. " + QUESTIONS[State.EMAIL_SPELL])
         return self._after_email()
+
+    def _leave_email(self) -> Turn:
+        """Go on without the address: the team will confirm it (nothing wrong is saved)."""
+        self.lead.email = self.lead.email_spoken = ""
+        return self._after_email(
+            f"Sorry, I couldn't get your email; someone from {self.company} "
+            "will confirm it with you."
+        )
 
     def _after_email(self, opening: str = "Thanks.") -> Turn:
         saved = {"email": self.lead.email} if self.lead.email else None
@@ -345,6 +351,11 @@ class Dialog:
 
     def _not_understood(self) -> Turn:
         self._misses += 1
+        if self.state is State.EMAIL_SPELL:
+            self._unspelled += 1
+            if self._unspelled >= MAX_MISSES:  # the rest of the call is still worth having
+                self._misses = 0
+                return self._leave_email()
         if self.state is State.EMAIL and self._misses >= MAX_MISSES:
             self.state = State.EMAIL_SPELL
         if self._misses > MAX_MISSES + 1:
