@@ -6,7 +6,7 @@ Serves the core (simulated carrier, local voice engine, SQLite in a temp dir) an
 inbound call per persona: flite voices and espeak-ng variants speak the persona's answers
 through a telephone line (300-3400 Hz band-pass, white noise at 20 dB SNR that goes on between
 their words). The agent's questions are recognised from its audio, so the caller answers what
-was actually asked.
+was actually asked, and says no to a read-back of an address that is not theirs.
 Reports, per persona set and concurrency, the share of calls whose stored lead has the right
 name, email, business type, need (>= 60 % of its words) and phone, and the turn latency
 (the caller's last speech → the agent's first audio) p50/p95 over every answer.
@@ -107,7 +107,12 @@ async def _run(
     began = time.monotonic()
     with serve_in_thread(create_api(settings), port=port):
         results = await run_persona_calls(
-            settings, names, concurrency=concurrency, personas=personas, line=line
+            settings,
+            names,
+            concurrency=concurrency,
+            personas=personas,
+            line=line,
+            check_read_back=True,
         )
     return results, time.monotonic() - began
 

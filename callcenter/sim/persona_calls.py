@@ -72,16 +72,20 @@ async def run_persona_calls(
     concurrency: int | None = None,
     personas: Mapping[str, Persona] = PERSONAS,
     line: NoisyLine | None = None,
+    check_read_back: bool = False,
 ) -> list[CallResult]:
     """Place one simulated inbound call per persona name (`concurrency` at a time, default all
     at once); a call still running after `timeout` seconds is hung up by the carrier.
-    `line` is every caller's phone line (see `sim.channel.NoisyLine`)."""
+    `line` is every caller's phone line (see `sim.channel.NoisyLine`); `check_read_back`
+    has callers turn down a wrong read-back of their address (longer calls)."""
     carrier = carrier or SimulatorCarrier(settings)
     results: list[CallResult] = []
     batch = concurrency or len(names) or 1
     for start in range(0, len(names), batch):
         callers = [
-            PersonaCaller(personas[name], interrupt=interrupt, line=line)
+            PersonaCaller(
+                personas[name], interrupt=interrupt, line=line, check_read_back=check_read_back
+            )
             for name in names[start : start + batch]
         ]
         results += await _run_batch(carrier, callers, timeout)

@@ -109,8 +109,10 @@ SCRIPT = ("name", "business", "need", "email", "confirm", "confirm")
 
 @dataclass
 class PersonaCaller:
-    """A `SimulatedCaller`: waits for the agent to stop, answers the question, repeats as asked,
-    and says no to a read-back of an address that is not theirs (then spells it when asked).
+    """A `SimulatedCaller`: waits for the agent to stop, answers the question, repeats as asked.
+
+    With `check_read_back=True` it says no to a read-back of an address that is not theirs
+    (then spells it when asked); otherwise it confirms every read-back (shorter calls).
 
     With `interrupt=True` it talks over the agent's greeting (barge-in) instead of waiting.
     `line` changes the audio on its way (a telephone band-pass and noise) and fills the pauses
@@ -125,6 +127,7 @@ class PersonaCaller:
     log: list[tuple[str, str]] = field(default_factory=list)  # (what we heard, what we said)
     turn_gaps_ms: list[float] = field(default_factory=list)
     line: NoisyLine | None = None
+    check_read_back: bool = False
     _spoke_until: float | None = None
 
     async def __call__(self, line: CallerLine) -> None:
@@ -147,7 +150,7 @@ class PersonaCaller:
                 return
             if cue == "again" and last_answer:
                 answer = last_answer
-            elif cue == "confirm" and self._gave_address(last_answer):
+            elif self.check_read_back and cue == "confirm" and self._gave_address(last_answer):
                 right = await self._read_back_right(heard)
                 answer = self.persona.answer("confirm" if right else "deny")
                 step = max(step, SCRIPT.index("confirm") + 1)
