@@ -16,7 +16,7 @@ import numpy as np
 
 from callcenter.voice.providers.local import understanding as nlu
 from callcenter.voice.providers.local.audio import ulaw_to_pcm
-from callcenter.voice.providers.local.dialog import QUESTIONS, State
+from callcenter.voice.providers.local.dialog import read_back
 from callcenter.voice.providers.local.tts import Synthesizer
 
 FRAME = 160  # 20 ms at 8 kHz
@@ -37,7 +37,7 @@ def _synthesizer() -> Synthesizer:
 def readbacks(email_words: str, spelled: str) -> list[str]:
     """The agent's sentences that read this address back right: as said, and as spelled."""
     forms = dict.fromkeys([nlu.parse_email(email_words)[1], nlu.parse_spelled(spelled)[1]])
-    return [f"I have {form}. {QUESTIONS[State.EMAIL_CONFIRM]}" for form in forms if form]
+    return [read_back(form) for form in forms if form]
 
 
 def read_back_right(heard: bytes, email_words: str, spelled: str) -> bool:

@@ -248,7 +248,7 @@ class Dialog:
             return self._say("Sorry, could you spell that for me? " + QUESTIONS[State.EMAIL_SPELL])
         self.lead.email, self.lead.email_spoken = email, spoken
         self.state = State.EMAIL_CONFIRM
-        return self._say(f"I have {spoken}. {QUESTIONS[State.EMAIL_CONFIRM]}")
+        return self._say(read_back(spoken))
 
     def _email_spell(self, text: str) -> Turn | None:
         email, spoken = nlu.parse_spelled(text)
@@ -256,14 +256,14 @@ class Dialog:
             return None
         self.lead.email, self.lead.email_spoken = email, spoken
         self.state = State.EMAIL_CONFIRM
-        return self._say(f"I have {spoken}. {QUESTIONS[State.EMAIL_CONFIRM]}")
+        return self._say(read_back(spoken))
 
     def _email_confirm(self, text: str) -> Turn | None:
         answer = nlu.yes_or_no(text)
         if answer is None:
             return None
         if not answer:
-            self.lead.email = self.lead.email_spoken = ""
+            self.lead.email = ""
             self._turned_down += 1
             if self._turned_down >= MAX_EMAIL_READBACKS:
                 return self._leave_email()
@@ -378,6 +378,11 @@ class Dialog:
         if tool:
             tools.append(tool)
         return Turn(text, tools)
+
+
+def read_back(spoken: str) -> str:
+    """The agent's read-back of an address, in its spoken form, asking whether it is right."""
+    return f"I have {spoken}. {QUESTIONS[State.EMAIL_CONFIRM]}"
 
 
 _MAILBOX = set(v.EMAIL_WORDS)
