@@ -220,3 +220,31 @@ def test_an_address_that_cannot_be_spelled_is_left_for_the_team_and_the_call_goe
     turn = dialog.on_utterance("oh w a y at p at p eight oh r m at e oh at at")
     assert dialog.state is State.PHONE_CONFIRM and not turn.ends_call
     assert "confirm it with you" in turn.say and not turn.tools
+
+
+def test_an_answer_taken_back_is_answered_again_whole() -> None:
+    # "my name is troy" taken for a whole name, then "… quinn": the dialog is back on the name
+    # question, not on to the business with "quinn" as the answer.
+    dialog = _dialog()
+    dialog.opening()
+    dialog.on_utterance("my name is mike reed")
+    assert dialog.state is State.BUSINESS
+    dialog.take_back()
+    assert dialog.state is State.NAME and dialog.lead.name == ""
+    turn = dialog.on_utterance("my name is dana reyes")
+    assert dialog.state is State.BUSINESS and dialog.lead.name == "Dana Reyes"
+    assert turn.say.startswith("Nice to meet you, Dana.")
+
+
+def test_a_whole_answer_is_kept_quietly_only_when_the_reply_stands() -> None:
+    dialog = _dialog()
+    dialog.opening()
+    dialog.on_utterance("my name is dana")
+    said = dialog.last_said
+    turn = dialog.revise("my name is dana reyes")  # "Nice to meet you, Dana." either way
+    assert turn is not None and turn.say == said
+    assert dialog.lead.name == "Dana Reyes" and dialog.state is State.BUSINESS
+    # A reply the caller is hearing that the whole answer would change is not contradicted.
+    assert dialog.revise("my name is peter garcia") is None
+    assert dialog.lead.name == "Dana Reyes" and dialog.state is State.BUSINESS
+    assert dialog.last_said == said

@@ -112,3 +112,34 @@ def test_a_caller_who_goes_on_talking_starts_a_new_turn(recognizer: Recognizer) 
     audio = SILENCE * 25 + render("yes", "kal") + pause + render("yes", "kal") + SILENCE * 50
     kinds = [h.kind for h, _ in _listen(listener, audio)]
     assert kinds == ["started", "stopped", "started", "stopped"]
+
+
+def test_a_caller_who_goes_on_is_heard_whole_with_the_question_they_began_on(
+    recognizer: Recognizer,
+) -> None:
+    # "my name is dana" taken as the whole name (as a search that always finds a first and a
+    # last name does), then "reyes" after a short pause, while the agent has moved on to the
+    # business question: the rest belongs to the name, heard with the name's search.
+    recognizer.reset()
+    listener = Listener(recognizer, POOL)
+    listener.search = _dialog_in(State.NAME).search
+    listener.complete = lambda words: True
+    pause = SILENCE * 3  # with the words' own trailing quiet, ~300 ms: the endpointer waits on
+    audio = SILENCE * 25 + render("my name is dana", "kal") + pause + render("reyes", "kal")
+    events = []
+    for n in range(0, len(audio) + 50 * 160, 160):
+        frame = audio[n : n + 160] or SILENCE
+        for heard in listener.process([base64.b64encode(frame).decode()]):
+            events.append(heard)
+            if heard.kind == "stopped":  # the agent answers and asks the next question
+                listener.search = _dialog_in(State.BUSINESS).search
+    assert [(h.kind, h.resumes) for h in events] == [
+        ("started", False),
+        ("stopped", False),
+        ("started", True),
+        ("stopped", False),
+    ]
+    assert [h.text for h in events if h.kind == "stopped"] == [
+        "my name is dana",
+        "my name is dana reyes",
+    ]

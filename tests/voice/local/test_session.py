@@ -134,6 +134,31 @@ async def test_lead_fields_go_out_as_a_save_lead_details_tool_call(session) -> N
     await voice.send_tool_result(call.call_id, '{"ok": true}')
 
 
+async def test_a_caller_who_pauses_mid_name_is_saved_with_the_whole_name(session) -> None:  # type: ignore[no-untyped-def]
+    voice, rec = session
+    await voice.request_response()
+    await rec.until(lambda e: isinstance(e, ResponseDone))
+    # "my name is kevin", a pause long enough to end the turn, and the agent starts its reply
+    await _say(voice, render("my name is kevin", "kal"), trailing_silence_s=0.3)
+    first = await rec.until(lambda e: isinstance(e, CallerTranscript) and e.final)
+    assert first.text == "my name is kevin"  # type: ignore[attr-defined]
+    await voice.request_response()
+    await rec.until(lambda e: isinstance(e, AgentTranscript) and "Kevin" in e.text)
+    # "… patel" under a second later, over the agent's reply
+    await _say(voice, render("patel", "kal"))
+    await rec.until(lambda e: len([t for t in rec.of(CallerTranscript) if t.final]) == 2)
+    await voice.request_response()  # as the bridge does when a turn ends (or not: no matter)
+    answers = ("we run a plumbing company", "we need someone to answer our phones after hours")
+    for n, words in enumerate(answers, 3):
+        await _say(voice, render(words, "kal"))
+        await rec.until(lambda e, n=n: len([t for t in rec.of(CallerTranscript) if t.final]) == n)
+        await voice.request_response()
+    call = await rec.until(lambda e: isinstance(e, ToolCall), timeout=30)
+    assert isinstance(call, ToolCall) and call.name == "save_lead_details"
+    assert call.arguments["name"] == "Kevin Patel"
+    assert call.arguments["business_type"] == "plumbing company"
+
+
 async def test_the_agent_talked_over_speaks_on_until_the_bridge_cuts_it_off(
     settings: Settings,
 ) -> None:

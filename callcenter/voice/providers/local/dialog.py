@@ -3,6 +3,7 @@
 Pure logic, no audio: it takes recognised words (or silence) and returns the agent's next turn.
 """
 
+import copy
 import enum
 import json
 from dataclasses import dataclass, field
@@ -108,6 +109,7 @@ class Dialog:
         self._misses = 0
         self._turned_down = 0  # read-backs of the address the caller said were wrong
         self._unspelled = 0  # spellings of it that could not be read at all
+        self._before_answer: dict[str, Any] | None = None  # as it was before the last answer
 
     @property
     def search(self) -> str:
@@ -201,6 +203,9 @@ class Dialog:
     def on_utterance(self, text: str) -> Turn:
         """The caller finished speaking; `text` is what the recogniser heard ("" if nothing)."""
         self._silent_prompts = 0
+        self._before_answer = copy.deepcopy(
+            {k: v for k, v in vars(self).items() if k != "_before_answer"}
+        )
         if self.finished:  # the caller talked over the goodbye: say it once more, hang up
             return self._goodbye("Thanks again. ", "lead captured")
         if nlu.is_repeat(text):
@@ -211,6 +216,32 @@ class Dialog:
             return self._not_understood()
         self._misses = 0
         return turn
+
+    def take_back(self) -> None:
+        """Forget the last answer, as if it was never given: the caller had not finished it
+        (they paused, the agent took the words so far, they went on). The whole answer then
+        comes to `on_utterance` again. Tools the agent called for it stand; the redo's calls
+        carry the corrected fields after them."""
+        if self._before_answer is not None:
+            vars(self).update(self._before_answer)
+            self._before_answer = None
+
+    def revise(self, text: str) -> Turn | None:
+        """The caller's last answer heard whole, after the agent began its reply to the first
+        words ("my name is Kevin … Patel", the rest too short to interrupt): take it when the
+        reply stands as it is being said, and return that turn (its tools carry the whole
+        answer). Otherwise keep the answer as it was and return None: nothing the caller
+        hears may disagree with what is kept."""
+        if self._before_answer is None:
+            return None
+        kept = copy.deepcopy(vars(self))
+        said = self.last_said
+        self.take_back()
+        turn = self.on_utterance(text)
+        if turn.say == said:
+            return turn
+        vars(self).update(kept)
+        return None
 
     # -- per-state handlers: return None when the words do not answer the question --------
 

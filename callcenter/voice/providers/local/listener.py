@@ -17,6 +17,9 @@ from callcenter.voice.providers.local.vad import FRAME_SAMPLES, RESUME_FRAMES, T
 EARLY_SILENCE_FRAMES = 8  # 160 ms
 PRE_ROLL_FRAMES = 5  # audio kept before a resumed turn's first voiced frames
 TAIL_FRAMES = 6  # silence after the last word that is recognised with it
+# Speech that starts this soon after a turn ended (~1 s after the last word, with the
+# endpointer's own wait) goes on with the same answer: "my name is Troy … Quinn".
+CONTINUE_FRAMES = 35  # 700 ms
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +29,9 @@ class Heard:
     kind: str  # "started" | "stopped"
     at_ms: int
     text: str = ""
+    # On "started": the caller goes on with the answer whose turn was ended early; the words
+    # recognised at its stop are the whole answer, heard as the question before it asked.
+    resumes: bool = False
 
 
 class Listener:
@@ -44,6 +50,10 @@ class Listener:
         self._open = False  # an utterance is being recognised
         self._answered_early = False  # the turn ended on its words; the endpointer not yet
         self._held: list[bytes] = []  # a pause's frames, fed only if the caller goes on
+        self._searching = self.search  # the search the open (or early-ended) answer is heard with
+        self._lead = b""  # the audio before the answer's first speech frame
+        self._heard: list[bytes] = []  # the answer's audio fed so far, for a caller who goes on
+        self._stopped_at = -CONTINUE_FRAMES - 1  # the frame the last answer's turn ended at
         # Held while a worker thread uses the recogniser: a call that ends mid-utterance must
         # not hand the decoder back to the pool while the thread still feeds it.
         self.busy = threading.Lock()
@@ -76,17 +86,16 @@ class Listener:
         vad = self._vad
         result = vad.push(ulaw_to_pcm(ulaw).tobytes())
         events: list[Heard] = []
-        if result.started:
-            self._begin()
-            if result.lead:
-                self.recognizer.lead(_pcm(result.lead))
+        if result.started and vad.frames - self._stopped_at <= CONTINUE_FRAMES:
+            self._go_on(result.lead)  # a breath after their last words: the same answer
+            events.append(Heard("started", vad.speech_start_ms, resumes=True))
+        elif result.started:
+            self._begin(self.search, result.lead)
             events.append(Heard("started", vad.speech_start_ms))
         elif result.resumed and self._answered_early:  # they were not done after all
-            self._begin()
-            self.recognizer.feed(_pcm(vad.recent(RESUME_FRAMES + PRE_ROLL_FRAMES)))
-            events.append(
-                Heard("started", vad.frames * 20 - (RESUME_FRAMES + PRE_ROLL_FRAMES) * 20)
-            )
+            self._go_on(vad.recent(RESUME_FRAMES + PRE_ROLL_FRAMES))
+            at_ms = vad.frames * 20 - (RESUME_FRAMES + PRE_ROLL_FRAMES) * 20
+            events.append(Heard("started", at_ms, resumes=True))
             return events
         if result.speech is not None and self._open:
             self._feed(result.speech, started=result.started)
@@ -96,18 +105,37 @@ class Listener:
             self._answered_early = False
             if self._open:
                 self._open = False
+                self._stopped_at = vad.frames
                 events.append(Heard("stopped", vad.speech_end_ms, self.recognizer.finish()))
         elif self._open and self._ends_early():
             self._open = False
             self._answered_early = True
+            self._stopped_at = vad.frames
             events.append(Heard("stopped", vad.last_voice_ms, self.recognizer.finish()))
         return events
 
-    def _begin(self) -> None:
-        self.recognizer.begin(self.search)
+    def _begin(self, search: str, lead: bytes) -> None:
+        self.recognizer.begin(search)
+        if lead:
+            self.recognizer.lead(_pcm(lead))
+        self._searching, self._lead, self._heard = search, lead, []
         self._open = True
         self._answered_early = False
         self._held = []
+
+    def _go_on(self, audio: bytes) -> None:
+        """The caller goes on with the answer whose turn just ended: the words so far and the
+        rest are one answer, to the question they began on (the agent may have moved on to
+        the next one meanwhile), so hear them again, whole."""
+        earlier = self._heard
+        self._begin(self._searching, self._lead)
+        for speech in earlier:
+            self._give(speech)
+        self._give(audio)
+
+    def _give(self, speech: bytes) -> None:
+        self.recognizer.feed(_pcm(speech))
+        self._heard.append(speech)
 
     def _feed(self, speech: bytes, *, started: bool) -> None:
         """Recognise audio as it arrives, but hold back a pause beyond `TAIL_FRAMES`.
@@ -118,9 +146,9 @@ class Listener:
         """
         if started or self._vad.silent_frames <= TAIL_FRAMES:
             for held in self._held:
-                self.recognizer.feed(_pcm(held))
+                self._give(held)
             self._held = []
-            self.recognizer.feed(_pcm(speech))
+            self._give(speech)
         else:
             self._held.append(speech)
 

@@ -98,10 +98,19 @@ class LocalVoiceSession:
         # the same rule the bridge applies (a backchannel is never answered later by mistake).
         self._utterance: str | None = None
         self._answerable = True
+        # Which answer the last words are, and which earlier one they finish (the listener
+        # ended that turn early and the caller went on): the dialog takes that one back first.
+        self._utterance_item = ""
+        self._finishes = ""
+        self._resumed_from = ""  # the current speech goes on with this turn's answer
+        self._last_item = ""  # the last caller answer that ended
+        self._last_text = ""  # its words, whole
+        self._answered_item = ""  # the last caller turn the dialog answered
         self._over_agent = False  # the caller's current speech began while the agent spoke
         self._speech_from = 0  # where it began, in the caller's audio (ms)
         self._cut = False  # the bridge stopped the agent since the caller began
         self._playing_until = 0.0  # when the agent's current audio has played out (estimate)
+        self._speaking: Turn | None = None  # the turn the agent is saying (or said last)
 
     # -- VoiceSession ----------------------------------------------------------------------
 
@@ -145,6 +154,9 @@ class LocalVoiceSession:
             return
         utterance, self._utterance = self._utterance, None
         if instructions is None and utterance is not None and self._answerable:
+            if self._finishes and self._finishes == self._answered_item:
+                self._dialog.take_back()  # that reply answered half of this answer
+            self._answered_item = self._utterance_item
             self._speak(self._dialog.on_utterance(utterance))  # the caller's turn ended
         elif self._follow_up is not None:
             turn, self._follow_up = self._follow_up, None
@@ -153,6 +165,7 @@ class LocalVoiceSession:
     async def send_text(self, text: str) -> None:
         """Typed input (DTMF digits) counts as the caller's answer to the current question."""
         self._utterance = " ".join(_DIGIT_NAMES.get(ch, ch) for ch in text if not ch.isspace())
+        self._utterance_item = self._finishes = ""
         self._answerable = True  # answered when the bridge asks
 
     async def send_tool_result(self, call_id: str, output: str) -> None:
@@ -217,20 +230,41 @@ class LocalVoiceSession:
         if heard.kind == "started":
             # Not stopping: whether this is a barge-in is the bridge's call.
             self._caller_item = _new_id("item")
+            self._resumed_from = self._last_item if heard.resumes else ""
             self._over_agent, self._cut = self._agent_playing(), False
             self._speech_from = heard.at_ms
             self._emit(CallerSpeechStarted(audio_start_ms=heard.at_ms, item_id=self._caller_item))
             return
         item = self._caller_item or _new_id("item")
-        self._utterance = heard.text
+        answer = self._resumed_from or item  # a resumed answer keeps its first turn's name
+        said = heard.text  # what this stretch of speech adds
+        if self._resumed_from and f"{heard.text} ".startswith(f"{self._last_text} "):
+            said = heard.text[len(self._last_text) :].strip()  # the same words, and more
+        self._utterance, self._utterance_item = heard.text, answer
+        self._finishes, self._last_item, self._last_text = self._resumed_from, answer, heard.text
         self._answerable = (
             self._cut
             or not self._over_agent
-            or barge_in.interrupts(heard.at_ms - self._speech_from, heard.text)
+            or barge_in.interrupts(heard.at_ms - self._speech_from, said)
         )
+        if not self._answerable and self._finishes and self._finishes == self._answered_item:
+            self._revise(heard.text)  # too short to interrupt, but it completes the answer
         self._emit(CallerSpeechStopped(audio_end_ms=heard.at_ms, item_id=item))
-        self._emit(CallerTranscript(item_id=item, text=heard.text, final=True))
+        self._emit(CallerTranscript(item_id=item, text=said, final=True))
         self._caller_item = ""
+
+    def _revise(self, answer: str) -> None:
+        """Keep the whole answer if the agent's reply to its first words stands as said."""
+        if self._dialog is None:
+            return
+        turn = self._dialog.revise(answer)
+        if turn is None:
+            return
+        speaking = self._speak_task is not None and not self._speak_task.done()
+        if speaking and self._speaking is not None:
+            self._speaking.tools[:] = turn.tools  # called at the reply's end, as always
+        else:
+            self._emit_tools(turn, saves_only=True)
 
     def _agent_playing(self) -> bool:
         speaking = self._speak_task is not None and not self._speak_task.done()
@@ -254,6 +288,7 @@ class LocalVoiceSession:
         self._idle_since = time.monotonic()
         if not turn.say and not turn.tools:
             return
+        self._speaking = turn
         self._speak_task = asyncio.create_task(self._respond(turn), name="local-voice-speak")
 
     def _stop_speaking(self) -> None:
@@ -281,17 +316,17 @@ class LocalVoiceSession:
                 self._emit(AgentTranscript(item_id, turn.say, final=True, response_id=response_id))
                 # The caller is idle only once the audio has had time to play out.
                 self._idle_since = began + len(audio) / 8000
-            self._emit_tools(turn, response_id)
+            self._emit_tools(turn)
             self._emit(ResponseDone(response_id, "completed"))
         except asyncio.CancelledError:
             heard = turn.say[: int(len(turn.say) * sent / len(audio))] if audio else ""
             self._emit(AgentTranscript(item_id, heard, final=True, response_id=response_id))
-            self._emit_tools(turn, response_id, saves_only=True)
+            self._emit_tools(turn, saves_only=True)
             self._emit(ResponseDone(response_id, "cancelled"))
             self._idle_since = time.monotonic()
             raise
 
-    def _emit_tools(self, turn: Turn, response_id: str, saves_only: bool = False) -> None:
+    def _emit_tools(self, turn: Turn, saves_only: bool = False) -> None:
         for name, arguments in turn.tools:
             if saves_only and name != "save_lead_details":
                 continue
