@@ -29,8 +29,9 @@ class Heard:
     kind: str  # "started" | "stopped"
     at_ms: int
     text: str = ""
-    # On "started": the caller goes on with the answer whose turn was ended early; the words
-    # recognised at its stop are the whole answer, heard as the question before it asked.
+    # On "started": the caller goes on with the answer whose turn just ended (early on its
+    # words, or within `CONTINUE_FRAMES`); the words at its stop are the whole answer, heard
+    # with the search of the question it answers.
     resumes: bool = False
 
 
