@@ -143,3 +143,30 @@ def test_a_caller_who_goes_on_is_heard_whole_with_the_question_they_began_on(
         "my name is dana",
         "my name is dana reyes",
     ]
+
+
+def test_an_answer_to_the_next_question_is_a_turn_of_its_own(recognizer: Recognizer) -> None:
+    # Over a second after the last words (the agent's question between them): a new answer,
+    # heard with the search the listener has now.
+    recognizer.reset()
+    listener = Listener(recognizer, POOL)
+    listener.search = _dialog_in(State.NAME).search
+    gap = SILENCE * 60
+    audio = SILENCE * 25 + render("my name is dana reyes", "kal") + gap
+    audio += render("we run a plumbing company", "kal") + SILENCE * 50
+    events = []
+    for n in range(0, len(audio), 160):
+        for heard in listener.process([base64.b64encode(audio[n : n + 160]).decode()]):
+            events.append(heard)
+            if heard.kind == "stopped":
+                listener.search = _dialog_in(State.BUSINESS).search
+    assert [(h.kind, h.resumes) for h in events] == [
+        ("started", False),
+        ("stopped", False),
+        ("started", False),
+        ("stopped", False),
+    ]
+    assert [h.text for h in events if h.kind == "stopped"] == [
+        "my name is dana reyes",
+        "we run a plumbing company",
+    ]
