@@ -17,9 +17,10 @@ from callcenter.voice.providers.local.vad import FRAME_SAMPLES, RESUME_FRAMES, T
 EARLY_SILENCE_FRAMES = 8  # 160 ms
 PRE_ROLL_FRAMES = 5  # audio kept before a resumed turn's first voiced frames
 TAIL_FRAMES = 6  # silence after the last word that is recognised with it
-# Speech that starts this soon after a turn ended (~1 s after the last word, with the
-# endpointer's own wait) goes on with the same answer: "my name is Troy … Quinn".
-CONTINUE_FRAMES = 35  # 700 ms
+# Speech that starts this soon after the last word of a turn goes on with the same answer
+# ("my name is Troy … Quinn"): about 900 ms of silence, the VAD's edges being padded. An
+# answer to the agent's next question comes seconds later, after the question.
+CONTINUE_MS = 800
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +31,7 @@ class Heard:
     at_ms: int
     text: str = ""
     # On "started": the caller goes on with the answer whose turn just ended (early on its
-    # words, or within `CONTINUE_FRAMES`); the words at its stop are the whole answer, heard
+    # words, or within `CONTINUE_MS`); the words at its stop are the whole answer, heard
     # with the search of the question it answers.
     resumes: bool = False
 
@@ -54,7 +55,7 @@ class Listener:
         self._searching = self.search  # the search the open (or early-ended) answer is heard with
         self._lead = b""  # the audio before the answer's first speech frame
         self._heard: list[bytes] = []  # the answer's audio fed so far, for a caller who goes on
-        self._stopped_at = -CONTINUE_FRAMES - 1  # the frame the last answer's turn ended at
+        self._last_word_ms = -CONTINUE_MS - 1  # where the last answer's speech ended
         # Held while a worker thread uses the recogniser: a call that ends mid-utterance must
         # not hand the decoder back to the pool while the thread still feeds it.
         self.busy = threading.Lock()
@@ -87,7 +88,7 @@ class Listener:
         vad = self._vad
         result = vad.push(ulaw_to_pcm(ulaw).tobytes())
         events: list[Heard] = []
-        if result.started and vad.frames - self._stopped_at <= CONTINUE_FRAMES:
+        if result.started and vad.speech_start_ms - self._last_word_ms <= CONTINUE_MS:
             self._go_on(result.lead)  # a breath after their last words: the same answer
             events.append(Heard("started", vad.speech_start_ms, resumes=True))
         elif result.started:
@@ -106,12 +107,12 @@ class Listener:
             self._answered_early = False
             if self._open:
                 self._open = False
-                self._stopped_at = vad.frames
+                self._last_word_ms = vad.speech_end_ms
                 events.append(Heard("stopped", vad.speech_end_ms, self.recognizer.finish()))
         elif self._open and self._ends_early():
             self._open = False
             self._answered_early = True
-            self._stopped_at = vad.frames
+            self._last_word_ms = vad.last_voice_ms
             events.append(Heard("stopped", vad.last_voice_ms, self.recognizer.finish()))
         return events
 
