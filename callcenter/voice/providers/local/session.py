@@ -98,8 +98,8 @@ class LocalVoiceSession:
         # the same rule the bridge applies (a backchannel is never answered later by mistake).
         self._utterance: str | None = None
         self._answerable = True
-        # Which answer the last words are, and which earlier one they finish (the listener
-        # ended that turn early and the caller went on): the dialog takes that one back first.
+        # Which answer the last words are, and which earlier one they finish (the caller went
+        # on after a pause, the listener heard it all again): the dialog takes that one back.
         self._utterance_item = ""
         self._finishes = ""
         self._resumed_from = ""  # the current speech goes on with this turn's answer
