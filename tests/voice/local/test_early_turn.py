@@ -114,25 +114,32 @@ def test_a_caller_who_goes_on_talking_starts_a_new_turn(recognizer: Recognizer) 
     assert kinds == ["started", "stopped", "started", "stopped"]
 
 
+def _answer_then_go_on(listener: Listener, audio: bytes) -> list[Heard]:
+    """Feed the audio (then a second of silence) as the name's answer; when a turn ends the
+    agent moves on to the business question, so the listener's search changes."""
+    listener.search = _dialog_in(State.NAME).search
+    events = []
+    audio += SILENCE * 50
+    for n in range(0, len(audio), 160):
+        for heard in listener.process([base64.b64encode(audio[n : n + 160]).decode()]):
+            events.append(heard)
+            if heard.kind == "stopped":
+                listener.search = _dialog_in(State.BUSINESS).search
+    return events
+
+
 def test_a_caller_who_goes_on_is_heard_whole_with_the_question_they_began_on(
     recognizer: Recognizer,
 ) -> None:
     # "my name is dana" taken as the whole name (as a search that always finds a first and a
-    # last name does), then "reyes" after a short pause, while the agent has moved on to the
-    # business question: the rest belongs to the name, heard with the name's search.
+    # last name does), then "reyes" after a short pause: the rest belongs to the name, heard
+    # with the name's search, not the business question's.
     recognizer.reset()
     listener = Listener(recognizer, POOL)
-    listener.search = _dialog_in(State.NAME).search
     listener.complete = lambda words: True
     pause = SILENCE * 3  # with the words' own trailing quiet, ~300 ms: the endpointer waits on
     audio = SILENCE * 25 + render("my name is dana", "kal") + pause + render("reyes", "kal")
-    events = []
-    for n in range(0, len(audio) + 50 * 160, 160):
-        frame = audio[n : n + 160] or SILENCE
-        for heard in listener.process([base64.b64encode(frame).decode()]):
-            events.append(heard)
-            if heard.kind == "stopped":  # the agent answers and asks the next question
-                listener.search = _dialog_in(State.BUSINESS).search
+    events = _answer_then_go_on(listener, audio)
     assert [(h.kind, h.resumes) for h in events] == [
         ("started", False),
         ("stopped", False),
@@ -150,16 +157,9 @@ def test_an_answer_to_the_next_question_is_a_turn_of_its_own(recognizer: Recogni
     # heard with the search the listener has now.
     recognizer.reset()
     listener = Listener(recognizer, POOL)
-    listener.search = _dialog_in(State.NAME).search
     gap = SILENCE * 60
     audio = SILENCE * 25 + render("my name is dana reyes", "kal") + gap
-    audio += render("we run a plumbing company", "kal") + SILENCE * 50
-    events = []
-    for n in range(0, len(audio), 160):
-        for heard in listener.process([base64.b64encode(audio[n : n + 160]).decode()]):
-            events.append(heard)
-            if heard.kind == "stopped":
-                listener.search = _dialog_in(State.BUSINESS).search
+    events = _answer_then_go_on(listener, audio + render("we run a plumbing company", "kal"))
     assert [(h.kind, h.resumes) for h in events] == [
         ("started", False),
         ("stopped", False),
