@@ -96,6 +96,12 @@ async def _until(check: Callable[[], T | None], within: float, what: str) -> T:
         raise AssertionError(f"timed out after {within} s waiting for {what}") from None
 
 
+def _seconds_on_disk(wav: Path) -> float:
+    """Seconds of stereo 16-bit 8 kHz audio in the file so far (the writer appends in steps)."""
+    size = wav.stat().st_size if wav.exists() else 0
+    return max(0, size - 44) / (2 * 2 * 8000)
+
+
 def _call() -> Call | None:
     with Session(get_engine()) as session:
         return session.exec(select(Call)).first()
@@ -135,6 +141,10 @@ async def test_sigkill_mid_call_then_restart(env: dict[str, str], tmp_path: Path
         assert call.id is not None
         await _until(lambda: len(_texts(call.id)) == 3 or None, 10, "three turns committed")
         await _until(lambda: _leased(call.id), 10, "the heartbeat's lease on the call")
+        wav_path = Path(settings.recordings_dir) / f"{call.call_sid}.wav"
+        await _until(
+            lambda: _seconds_on_disk(wav_path) >= 0.5, 10, "half a second of the recording written"
+        )
 
         first.send_signal(signal.SIGKILL)
         first.wait(10)
@@ -175,7 +185,8 @@ async def test_sigkill_mid_call_then_restart(env: dict[str, str], tmp_path: Path
     assert _texts(call.id) == [GREETING, "My name is Ada Lovelace.", "Nice to meet you, Ada."]
     assert final.lead_id is not None
     assert recipients == ["team@example.com"]
-    # The recording of the killed call is a valid WAV with the audio written before the kill.
+    # The recording of the killed call is a valid WAV with the audio written before the kill
+    # (its header repaired at start-up if the kill fell between an append and its header).
     assert recording.status_code == 200
     with wave.open(io.BytesIO(recording.content)) as wav:
         assert (wav.getnchannels(), wav.getframerate()) == (2, 8000)
