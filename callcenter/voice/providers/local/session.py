@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from callcenter.config import Settings
 from callcenter.voice import barge_in
 from callcenter.voice.providers.local import vocabulary
+from callcenter.voice.providers.local.answers import CallerAnswers
 from callcenter.voice.providers.local.dialog import Dialog, Turn
 from callcenter.voice.providers.local.listener import Heard, Listener
 from callcenter.voice.providers.local.recognizers import pool_for
@@ -93,19 +94,7 @@ class LocalVoiceSession:
         self._closed = False
         self._idle_since = time.monotonic()
         self._caller_item = ""
-        # The caller's last words, until answered or passed over: words heard over the agent
-        # are answerable when the bridge cut the agent off for them, or when they interrupt by
-        # the same rule the bridge applies (a backchannel is never answered later by mistake).
-        self._utterance: str | None = None
-        self._answerable = True
-        # Which answer the last words are, and which earlier one they finish (the caller went
-        # on after a pause, the listener heard it all again): the dialog takes that one back.
-        self._utterance_item = ""
-        self._finishes = ""
-        self._resumed_from = ""  # the current speech goes on with this turn's answer
-        self._last_item = ""  # the last caller answer that ended
-        self._last_text = ""  # its words, whole
-        self._answered_item = ""  # the last caller turn the dialog answered
+        self._answers = CallerAnswers()  # the caller's last words, and the answer they are
         self._over_agent = False  # the caller's current speech began while the agent spoke
         self._speech_from = 0  # where it began, in the caller's audio (ms)
         self._cut = False  # the bridge stopped the agent since the caller began
@@ -152,21 +141,18 @@ class LocalVoiceSession:
             self._opened = True
             self._speak(self._dialog.opening())
             return
-        utterance, self._utterance = self._utterance, None
-        if instructions is None and utterance is not None and self._answerable:
-            if self._finishes and self._finishes == self._answered_item:
+        words = self._answers.take()
+        if instructions is None and words is not None:
+            if self._answers.replying():
                 self._dialog.take_back()  # that reply answered half of this answer
-            self._answered_item = self._utterance_item
-            self._speak(self._dialog.on_utterance(utterance))  # the caller's turn ended
+            self._speak(self._dialog.on_utterance(words))  # the caller's turn ended
         elif self._follow_up is not None:
             turn, self._follow_up = self._follow_up, None
             self._speak(turn)
 
     async def send_text(self, text: str) -> None:
         """Typed input (DTMF digits) counts as the caller's answer to the current question."""
-        self._utterance = " ".join(_DIGIT_NAMES.get(ch, ch) for ch in text if not ch.isspace())
-        self._utterance_item = self._finishes = ""
-        self._answerable = True  # answered when the bridge asks
+        self._answers.typed(" ".join(_DIGIT_NAMES.get(ch, ch) for ch in text if not ch.isspace()))
 
     async def send_tool_result(self, call_id: str, output: str) -> None:
         name = self._pending_tools.pop(call_id, "")
@@ -183,7 +169,7 @@ class LocalVoiceSession:
         """The bridge decided the caller interrupted: stop, and their words are answerable."""
         self._stop_speaking()
         self._playing_until = 0.0
-        self._cut = self._answerable = True
+        self._cut = self._answers.answerable = True
 
     async def close(self) -> None:
         if self._closed:
@@ -230,24 +216,20 @@ class LocalVoiceSession:
         if heard.kind == "started":
             # Not stopping: whether this is a barge-in is the bridge's call.
             self._caller_item = _new_id("item")
-            self._resumed_from = self._last_item if heard.resumes else ""
+            self._answers.speech_began(resumes=heard.resumes)
             self._over_agent, self._cut = self._agent_playing(), False
             self._speech_from = heard.at_ms
             self._emit(CallerSpeechStarted(audio_start_ms=heard.at_ms, item_id=self._caller_item))
             return
         item = self._caller_item or _new_id("item")
-        answer = self._resumed_from or item  # a resumed answer keeps its first turn's name
-        said = heard.text  # what this stretch of speech adds
-        if self._resumed_from and f"{heard.text} ".startswith(f"{self._last_text} "):
-            said = heard.text[len(self._last_text) :].strip()  # the same words, and more
-        self._utterance, self._utterance_item = heard.text, answer
-        self._finishes, self._last_item, self._last_text = self._resumed_from, answer, heard.text
-        self._answerable = (
+        answers = self._answers
+        said = answers.speech_ended(heard.text, item)  # what this stretch of speech adds
+        answers.answerable = (
             self._cut
             or not self._over_agent
             or barge_in.interrupts(heard.at_ms - self._speech_from, said)
         )
-        if not self._answerable and self._finishes and self._finishes == self._answered_item:
+        if not answers.answerable and answers.finishes_answered:
             self._revise(heard.text)  # too short to interrupt, but it completes the answer
         self._emit(CallerSpeechStopped(audio_end_ms=heard.at_ms, item_id=item))
         self._emit(CallerTranscript(item_id=item, text=said, final=True))
