@@ -10,6 +10,8 @@ Every frame carries its send time, so each direction's added latency is measured
 p50/p95/p99/max over the steady state (every call connected), frames lost, reply start (the
 first audio delta of a reply → the frame reaching the caller), the server's CPU (cores, µs per
 forwarded frame, % of a core per call) and memory per call, and the generator's own lag.
+`--pin` gives the server the last CPU alone and the generators and fake service the others, so
+the server under test does not share its core with the load (steadier CPU per frame).
 """
 
 import argparse
@@ -37,6 +39,7 @@ from tests.fakes.realtime_script import API_KEY  # noqa: E402
 from tests.support.servers import free_port, wait_for_port  # noqa: E402
 
 EDGE_S = 2.0  # trimmed from both ends of the steady window
+SERVER_CPU = max(os.sched_getaffinity(0))  # with --pin, the server's CPU
 
 
 def pct(values: np.ndarray, scale: float = 1000.0) -> dict[str, float]:
@@ -191,8 +194,13 @@ def one_round(args: argparse.Namespace, target: str, calls: int) -> dict[str, An
         p.start()
         ready.wait(30)
         fakes.append(p)
+    command = server_command(
+        target, port, fake_port, args.server_args.split(), args.switch_interval
+    )
+    if args.pin:
+        command = ["taskset", "-c", str(SERVER_CPU), *command]  # every thread it starts too
     server = subprocess.Popen(
-        server_command(target, port, fake_port, args.server_args.split(), args.switch_interval),
+        command,
         cwd=ROOT if target == "app" else workdir,
         env=server_env(port, fake_port, workdir),
         stdout=subprocess.DEVNULL,
@@ -380,7 +388,18 @@ def main() -> None:
     parser.add_argument("--profile", help="py-spy the server: collapsed stacks to PREFIX-*.txt")
     parser.add_argument("--json", help="append each round's report to this file")
     parser.add_argument("--verbose", action="store_true", help="show the server's stderr")
+    parser.add_argument(
+        "--pin",
+        action="store_true",
+        help="the server on the last CPU alone, the generators and fake service on the others",
+    )
     args = parser.parse_args()
+    if args.pin:
+        cpus = sorted(os.sched_getaffinity(0))
+        if len(cpus) < 2:
+            parser.error("--pin needs two CPUs or more")
+        # Children (fake service, generators) inherit this process's CPUs.
+        os.sched_setaffinity(0, [cpu for cpu in cpus if cpu != SERVER_CPU])
     rows, verdicts = [], []
     for calls in args.calls:
         for _ in range(args.rounds):
