@@ -147,8 +147,9 @@ class _Writer:
         if recorder.closing:
             rec.closing = True  # every event before the close is in `events`
         for start in range(0, len(events), SLICE):
+            if start:
+                await asyncio.sleep(0)  # between slices; after the last, the pass yields
             rec.timeline.apply(events[start : start + SLICE])
-            await asyncio.sleep(0)
         if rec.closing:
             rec.timeline.close()
         if not rec.ready:
