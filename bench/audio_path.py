@@ -10,6 +10,8 @@ Every frame carries its send time, so each direction's added latency is measured
 p50/p95/p99/max over the steady state (every call connected), frames lost, reply start (the
 first audio delta of a reply → the frame reaching the caller), the server's CPU (cores, µs per
 forwarded frame, % of a core per call) and memory per call, and the generator's own lag.
+With `--rounds N`, each round is judged against the targets and the last lines give, per call
+count, the median and range of the CPU ratio and how many rounds met each target.
 `--pin` gives the server the last CPU alone and the generators and fake service the others, so
 the server under test does not share its core with the load (steadier CPU per frame).
 """
@@ -344,7 +346,7 @@ def _met(ok: bool) -> str:
     return "met" if ok else "NOT met"
 
 
-def verdict(bare: dict[str, Any], core: dict[str, Any]) -> str:
+def targets(bare: dict[str, Any], core: dict[str, Any]) -> dict[str, Any]:
     """One round's targets, core against bare: p99 each way ≤ bare + 2 ms, CPU per frame
     ≤ 1.3× bare, no frame lost, reply start p99 < 3 ms."""
     up = (core["caller_to_ai_ms"]["p99"], bare["caller_to_ai_ms"]["p99"])
@@ -352,11 +354,44 @@ def verdict(bare: dict[str, Any], core: dict[str, Any]) -> str:
     cpu = core["server_cpu_us_per_frame"] / bare["server_cpu_us_per_frame"]
     lost = core["frames_lost_caller_to_ai"] + core["frames_lost_ai_to_caller"]
     reply = core["reply_start_ms"]["p99"]
+    return {
+        "calls": core["calls"],
+        "up": up,
+        "down": down,
+        "cpu": cpu,
+        "lost": lost,
+        "reply": (reply, bare["reply_start_ms"]["p99"]),
+        "met": {
+            "caller→AI p99": up[0] <= up[1] + 2,
+            "AI→caller p99": down[0] <= down[1] + 2,
+            "CPU per frame": cpu <= 1.3,
+            "no frame lost": lost == 0,
+            "reply start p99": reply < 3,
+        },
+    }
+
+
+def verdict(t: dict[str, Any]) -> str:
+    met = t["met"]
     return (
-        f"| {core['calls']} | {up[0]} vs {up[1]} + 2: {_met(up[0] <= up[1] + 2)} | "
-        f"{down[0]} vs {down[1]} + 2: {_met(down[0] <= down[1] + 2)} | "
-        f"{cpu:.2f}×: {_met(cpu <= 1.3)} | {lost}: {_met(lost == 0)} | "
-        f"{reply} (bare {bare['reply_start_ms']['p99']}): {_met(reply < 3)} |"
+        f"| {t['calls']} | {t['up'][0]} vs {t['up'][1]} + 2: {_met(met['caller→AI p99'])} | "
+        f"{t['down'][0]} vs {t['down'][1]} + 2: {_met(met['AI→caller p99'])} | "
+        f"{t['cpu']:.2f}×: {_met(met['CPU per frame'])} | {t['lost']}: "
+        f"{_met(met['no frame lost'])} | {t['reply'][0]} (bare {t['reply'][1]}): "
+        f"{_met(met['reply start p99'])} |"
+    )
+
+
+def summary(rounds: list[dict[str, Any]]) -> str:
+    """Over every round of one call count: how often each target was met, and the CPU ratio's
+    median and range (one round moves with the machine; the median of several does less)."""
+    ratios = sorted(t["cpu"] for t in rounds)
+    met = ", ".join(
+        f"{name} {sum(t['met'][name] for t in rounds)}/{len(rounds)}" for name in rounds[0]["met"]
+    )
+    return (
+        f"{rounds[0]['calls']} calls, {len(rounds)} rounds: CPU per frame core/bare median "
+        f"{float(np.median(ratios)):.2f}× ({ratios[0]:.2f}–{ratios[-1]:.2f}); met: {met}"
     )
 
 
@@ -400,7 +435,8 @@ def main() -> None:
             parser.error("--pin needs two CPUs or more")
         # Children (fake service, generators) inherit this process's CPUs.
         os.sched_setaffinity(0, [cpu for cpu in cpus if cpu != SERVER_CPU])
-    rows, verdicts = [], []
+    rows: list[str] = []
+    judged: dict[int, list[dict[str, Any]]] = {}
     for calls in args.calls:
         for _ in range(args.rounds):
             results = {}
@@ -412,13 +448,15 @@ def main() -> None:
                         f.write(json.dumps(result) + "\n")
                 rows.append(row(result))
             if "bare" in results and "core" in results:
-                verdicts.append(verdict(results["bare"], results["core"]))
+                judged.setdefault(calls, []).append(targets(results["bare"], results["core"]))
     print(HEADER)
     print("\n".join(rows))
-    if verdicts:
+    if judged:
         print("\nEach round against the targets (core, bare measured in the same round):\n")
         print(VERDICT_HEADER)
-        print("\n".join(verdicts))
+        print("\n".join(verdict(t) for rounds in judged.values() for t in rounds))
+        print()
+        print("\n".join(summary(rounds) for rounds in judged.values()))
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from callcenter.db.repo import transcripts
-from callcenter.db.session import session_scope
+from callcenter.db.session import get_engine
 from callcenter.live.events import CallEvent
 from callcenter.live.hub import LiveHub
 
@@ -29,9 +29,9 @@ class Turn:
 
 
 def _write(turns: list[Turn]) -> None:
-    with session_scope() as session:
+    with get_engine().begin() as connection:
         transcripts.add_turns(
-            session=session,
+            db=connection,
             turns=[
                 {
                     "call_id": t.call_id,

@@ -6,7 +6,7 @@ from callcenter.db.migrate import upgrade_to_head
 from callcenter.db.models import CallDirection
 from callcenter.db.repo import calls as calls_repo
 from callcenter.db.repo import transcripts
-from callcenter.db.session import session_scope
+from callcenter.db.session import get_engine, session_scope
 from callcenter.db.types import utcnow
 
 
@@ -84,9 +84,9 @@ def _write_many_at_once(database_url: str) -> None:
             "interrupted": True,
         },
     ]
-    with session_scope() as session:
+    with get_engine().begin() as connection:  # as the live calls' writer does
         transcripts.add_turns(
-            session=session, turns=[{**turn, "started_at": started} for turn in batch]
+            db=connection, turns=[{**turn, "started_at": started} for turn in batch]
         )
     with session_scope() as session:
         turns = transcripts.list_turns(session=session, call_id=call_id)
