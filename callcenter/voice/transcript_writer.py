@@ -31,7 +31,7 @@ class Turn:
 def _write(turns: list[Turn]) -> None:
     with get_engine().begin() as connection:
         transcripts.add_turns(
-            db=connection,
+            connection=connection,
             turns=[
                 {
                     "call_id": t.call_id,

@@ -27,14 +27,13 @@ _TABLE: Table = TranscriptTurn.__table__  # type: ignore[attr-defined]
 _INSERTED = ("call_id", "turn_key", "role", "text", "started_at", "interrupted", "created_at")
 
 
-def _insert_new(db: Session | Connection) -> Any:
-    """`INSERT … ON CONFLICT (call_id, turn_key) DO NOTHING` on the table, in this dialect."""
-    bind = db.get_bind() if isinstance(db, Session) else db
-    insert = postgresql_insert if bind.dialect.name == "postgresql" else sqlite_insert
+def _insert_new(dialect: str) -> Any:
+    """`INSERT … ON CONFLICT (call_id, turn_key) DO NOTHING` on the table, in `dialect`."""
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     return insert(_TABLE).on_conflict_do_nothing(index_elements=["call_id", "turn_key"])
 
 
-def add_turns(*, db: Session | Connection, turns: Sequence[Mapping[str, Any]]) -> None:
+def add_turns(*, connection: Connection, turns: Sequence[Mapping[str, Any]]) -> None:
     """Insert many turns in one statement (each a mapping of the columns `add_turn` takes);
     a turn whose key the call already has is left as it is. The live calls' writer batches
     every call's finished turns into one transaction with this, on a plain connection: without
@@ -55,7 +54,7 @@ def add_turns(*, db: Session | Connection, turns: Sequence[Mapping[str, Any]]) -
         }
         for t in turns
     ]
-    db.execute(_insert_new(db), rows)
+    connection.execute(_insert_new(connection.dialect.name), rows)
 
 
 def add_turn(
@@ -83,7 +82,8 @@ def add_turn(
     )
     values = {key: getattr(turn, key) for key in _INSERTED}
     # The table, not the entity: no ORM bulk-insert machinery per turn.
-    statement = _insert_new(session).values(**values).returning(_TABLE.c.id)
+    dialect = session.get_bind().dialect.name
+    statement = _insert_new(dialect).values(**values).returning(_TABLE.c.id)
     turn_id = session.execute(statement).scalar_one_or_none()
     if turn_id is None:
         return None

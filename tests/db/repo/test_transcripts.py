@@ -86,7 +86,7 @@ def _write_many_at_once(database_url: str) -> None:
     ]
     with get_engine().begin() as connection:  # as the live calls' writer does
         transcripts.add_turns(
-            db=connection, turns=[{**turn, "started_at": started} for turn in batch]
+            connection=connection, turns=[{**turn, "started_at": started} for turn in batch]
         )
     with session_scope() as session:
         turns = transcripts.list_turns(session=session, call_id=call_id)
