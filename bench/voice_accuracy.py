@@ -69,6 +69,11 @@ def _percentile(values: list[float], share: float) -> float:
 def _row(label: str, results: list[CallResult], seconds: float) -> dict[str, object]:
     scores = accuracy(results)
     gaps = [g for r in results if r.caller for g in r.caller.turn_gaps_ms]
+    by_kind: dict[str, list[float]] = {}
+    for r in results:
+        if r.caller:
+            for kind, gap in zip(r.caller.turn_kinds, r.caller.turn_gaps_ms, strict=True):
+                by_kind.setdefault(kind, []).append(gap)
     return {
         "run": label,
         **{f: round(scores.get(f, 0.0), 3) for f in FIELDS},
@@ -76,6 +81,10 @@ def _row(label: str, results: list[CallResult], seconds: float) -> dict[str, obj
         "p50_ms": round(statistics.median(gaps)) if gaps else None,
         "p95_ms": round(_percentile(gaps, 0.95)) if gaps else None,
         "seconds": round(seconds),
+        "by_kind": {  # which answers the slow turns follow
+            kind: [len(g), round(statistics.median(g)), round(_percentile(g, 0.95))]
+            for kind, g in sorted(by_kind.items())
+        },
         "misses": {
             r.persona.key: {f: r.lead.get(f, "") for f, ok in r.correct.items() if not ok}
             for r in results
@@ -151,6 +160,8 @@ def _print(row: dict[str, object]) -> None:
         f"{row['run']:<12} {fields}  turn p50 {row['p50_ms']} ms  p95 {row['p95_ms']} ms"
         f"  ({row['turns']} turns, {row['seconds']} s)"
     )
+    kinds = row["by_kind"].items()  # type: ignore[attr-defined]
+    print("    turns after", ", ".join(f"{k} {n}: {p50}/{p95} ms" for k, (n, p50, p95) in kinds))  # noqa: T201
     for key, wrong in row["misses"].items():  # type: ignore[attr-defined]
         print(f"    {key:10} {wrong}")  # noqa: T201
     sys.stdout.flush()

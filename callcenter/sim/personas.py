@@ -117,7 +117,7 @@ class PersonaCaller:
     With `interrupt=True` it talks over the agent's greeting (barge-in) instead of waiting.
     `line` changes the audio on its way (a telephone band-pass and noise) and fills the pauses
     with its noise; `turn_gaps_ms` records, per answer, the time from the end of its speech to
-    the agent's first audio.
+    the agent's first audio, and `turn_kinds` what that answer was ("name", "spell", ...).
     """
 
     persona: Persona
@@ -126,9 +126,11 @@ class PersonaCaller:
     max_turns: int = 14
     log: list[tuple[str, str]] = field(default_factory=list)  # (what we heard, what we said)
     turn_gaps_ms: list[float] = field(default_factory=list)
+    turn_kinds: list[str] = field(default_factory=list)
     line: NoisyLine | None = None
     check_read_back: bool = False
     _spoke_until: float | None = None
+    _spoke_kind: str = ""
 
     async def __call__(self, line: CallerLine) -> None:
         if self.line is not None:
@@ -138,6 +140,7 @@ class PersonaCaller:
             line.hiss(await asyncio.to_thread(self.line.hiss, speech))
         step = 0
         last_answer = ""
+        last_kind = ""
         for turn in range(self.max_turns):
             interrupting = self.interrupt and turn == 0
             heard = await self._listen(line, cut_after_s=1.5 if interrupting else None)
@@ -149,25 +152,28 @@ class PersonaCaller:
                 await line.hang_up()
                 return
             if cue == "again" and last_answer:
-                answer = last_answer
+                answer, kind = last_answer, last_kind
             elif self.check_read_back and cue == "confirm" and self._gave_address(last_answer):
                 right = await self._read_back_right(heard)
-                answer = self.persona.answer("confirm" if right else "deny")
+                kind = "confirm" if right else "deny"
+                answer = self.persona.answer(kind)
                 step = max(step, SCRIPT.index("confirm") + 1)
             elif cue and cue != "again":
-                answer = self.persona.answer(cue)
+                answer, kind = self.persona.answer(cue), cue
                 if cue in SCRIPT:
                     step = max(step, SCRIPT.index(cue) + 1)
             else:
-                answer = self.persona.answer(SCRIPT[min(step, len(SCRIPT) - 1)])
+                kind = SCRIPT[min(step, len(SCRIPT) - 1)]
+                answer = self.persona.answer(kind)
                 step += 1
             self.log.append((words, answer))
-            last_answer = answer
+            last_answer, last_kind = answer, kind
             audio = await asyncio.to_thread(render, answer, self.persona.voice)
             if self.line is not None:
                 audio = await asyncio.to_thread(self.line, audio)
             await line.say(audio)
             self._spoke_until = time.monotonic() - _trailing_silence_s(audio)
+            self._spoke_kind = kind
         await line.hang_up()
 
     def _gave_address(self, answer: str) -> bool:
@@ -193,6 +199,7 @@ class PersonaCaller:
             first_at = first_at or time.monotonic()
             if self._spoke_until is not None:
                 self.turn_gaps_ms.append((first_at - self._spoke_until) * 1000)
+                self.turn_kinds.append(self._spoke_kind)
                 self._spoke_until = None
             if cut_after_s is not None and time.monotonic() - first_at >= cut_after_s:
                 return bytes(audio)
