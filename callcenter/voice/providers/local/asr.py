@@ -90,14 +90,20 @@ class Recognizer:
             return False
 
     def set_hints(self, hints: list[str]) -> None:
-        """Rebuild the email grammar weighted towards `hints` (~60 ms; between utterances)."""
+        """Rebuild the email grammar weighted towards `hints` (between utterances). Compiling
+        it takes ~250 ms and holds the interpreter's lock (every call's audio waits); no hints
+        is the grammar built at start, switched back to at once."""
         if self._in_utterance or hints == self._hints:
             return
         self._hints = hints
         # A fresh name each time: re-adding a search under its old name does not replace it.
-        old, self._email_search = self._email_search, f"{grammars.EMAIL}-{next(_versions)}"
-        text = grammars.build_jsgf(grammars.EMAIL, self._known, hints)
-        self._decoder.add_jsgf_string(self._email_search, text)
+        old = self._email_search
+        if hints:
+            self._email_search = f"{grammars.EMAIL}-{next(_versions)}"
+            text = grammars.build_jsgf(grammars.EMAIL, self._known, hints)
+            self._decoder.add_jsgf_string(self._email_search, text)
+        else:
+            self._email_search = grammars.EMAIL
         if old != grammars.EMAIL:
             self._decoder.activate_search(grammars.NAME)
             self._decoder.remove_search(old)

@@ -59,7 +59,10 @@ class NeuralRecognizer:
         self._caller, self._spelled = ("", ""), False
 
     def set_hints(self, hints: list[str]) -> None:
-        self.fallback.set_hints(hints)
+        """Not passed on: Moonshine hears the address (from the caller's name and business,
+        `set_caller`). Pocketsphinx's address grammar only ends a turn early here, or gives the
+        words when a decode fails; rebuilding it for the hints held the process's lock for a
+        quarter of a second, twice a call, and every call's audio waited."""
 
     def set_caller(self, name: str, business: str) -> None:
         """Once the caller's name and business are known, have their email search built (about
