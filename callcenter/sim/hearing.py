@@ -1,6 +1,9 @@
 """How a synthetic caller tells what the agent just asked: a small model of the agent's prompts."""
 
+import atexit
+import concurrent.futures
 import functools
+import multiprocessing
 import re
 import tempfile
 import threading
@@ -82,13 +85,58 @@ def _lm_path() -> str:
     return str(path)
 
 
-_ear: AgentEar | None = None
-_ear_lock = threading.Lock()
+class EarProcess:
+    """The ear in a process of its own. A person's hearing takes nothing from the server, but
+    pocketsphinx keeps the interpreter's lock while it decodes (~100 ms an agent turn), and the
+    simulated callers run in the server's process in tests and benchmarks: in the same
+    process their hearing stalled every call's audio and turns."""
+
+    def __init__(self) -> None:
+        self._executor = concurrent.futures.ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_ear,
+        )
+
+    def hear(self, ulaw: bytes) -> tuple[str, str]:
+        """`AgentEar.hear` in the ear's process; blocking — run it in a thread."""
+        return self._executor.submit(_hear, ulaw).result()
+
+    def close(self) -> None:
+        self._executor.shutdown(cancel_futures=True)
 
 
-def shared_ear() -> AgentEar:
+_ear: AgentEar | None = None  # in the ear's process
+
+
+def _start_ear() -> None:
     global _ear
-    with _ear_lock:
-        if _ear is None:
-            _ear = AgentEar()
-        return _ear
+    _ear = AgentEar()
+
+
+def _hear(ulaw: bytes) -> tuple[str, str]:
+    assert _ear is not None, "the ear's process was started without its decoder"
+    return _ear.hear(ulaw)
+
+
+_shared: EarProcess | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_ear() -> EarProcess:
+    """The ear every simulated caller of this process shares (started on first use)."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = EarProcess()
+            atexit.register(_close_shared)
+        return _shared
+
+
+def _close_shared() -> None:
+    """Stop the ear's process while the interpreter can still collect its executor cleanly."""
+    global _shared
+    with _shared_lock:
+        ear, _shared = _shared, None
+    if ear is not None:
+        ear.close()
