@@ -87,7 +87,7 @@ def _lm_path() -> str:
 
 class EarProcess:
     """The ear in a process of its own. A person's hearing takes nothing from the server, but
-    pocketsphinx keeps the interpreter's lock while it decodes (~100 ms an agent turn), and the
+    pocketsphinx keeps the interpreter's lock while it decodes (~150 ms an agent turn), and the
     simulated callers run in the server's process in tests and benchmarks: in the same
     process their hearing stalled every call's audio and turns."""
 

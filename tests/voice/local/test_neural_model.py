@@ -1,5 +1,6 @@
-"""The Moonshine decoder driven step by step: a batch of hypotheses gets what each would get
-alone, and loading the weights once as floats changes no output. Real speech, the real model."""
+"""The Moonshine decoder driven step by step: a beam step shares the encoder's states and gets
+what full copies of every state would, and loading the weights once as floats changes no
+output. Real speech, the real model."""
 
 import numpy as np
 import onnxruntime as ort

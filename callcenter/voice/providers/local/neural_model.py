@@ -206,8 +206,8 @@ class Moonshine:
         `cache`. Returns one row of log-probabilities per hypothesis, and their cache."""
         past = {name: cache[name][parents] for name in self.decoder_names}
         # The encoder's keys and values are the same for every hypothesis: the decoder takes
-        # them once and broadcasts them over the batch (gathering a copy a hypothesis was a
-        # tenth of a step). With a cache it reads no encoder states either.
+        # them once and broadcasts them over the batch (gathering a copy a hypothesis took a
+        # twentieth of a step). With a cache it reads no encoder states either.
         past |= {name: cache[name] for name in self.encoder_names}
         return self._run(tokens[:, None].astype(np.int64), hidden, past, cached=True)
 
