@@ -1,9 +1,11 @@
-"""Moonshine in its decoder processes: a caller who pauses mid-answer, and a process that dies."""
+"""Moonshine in its decoder processes: a caller who pauses mid-answer or mid-spelling, a search
+stopped when they go on, and a process that dies."""
 
 import logging
 import os
 import signal
 
+import numpy as np
 import pytest
 
 from callcenter.sim.channel import telephone
@@ -11,10 +13,15 @@ from callcenter.sim.heldout import HELDOUT
 from callcenter.sim.speech import render
 from callcenter.voice.providers.local import grammars
 from callcenter.voice.providers.local.asr import Recognizer
-from callcenter.voice.providers.local.audio import ulaw_to_pcm
+from callcenter.voice.providers.local.audio import resample, ulaw_to_pcm
 from callcenter.voice.providers.local.neural_asr import NeuralRecognizer
+from callcenter.voice.providers.local.neural_search import Cancelled
 from callcenter.voice.providers.local.neural_worker import DecoderProcess
-from callcenter.voice.providers.local.understanding import parse_business, parse_name
+from callcenter.voice.providers.local.understanding import (
+    parse_business,
+    parse_name,
+    parse_spelled,
+)
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -57,6 +64,48 @@ def test_a_pause_at_the_end_of_the_answer_gives_the_same_words_as_the_turn_end(r
         heard.append(recognizer.finish())
     assert heard[0] == heard[1]
     assert parse_business(heard[1]) == GORDON.business
+
+
+def _spelled_by(recognizer, frames: list, pause_at: list[int]) -> str:  # type: ignore[no-untyped-def]
+    """GORDON spells his address, pausing (as the listener tells the recogniser) at each of
+    `pause_at` frames; returns the address heard."""
+    recognizer.reset()
+    recognizer.set_caller(GORDON.name, GORDON.business)
+    recognizer.begin(grammars.SPELL)
+    for index, frame in enumerate(frames):
+        if index in pause_at:
+            recognizer.pause()
+        recognizer.feed(frame)
+    if len(frames) in pause_at:
+        recognizer.pause()
+    return parse_spelled(recognizer.finish())[0]
+
+
+def test_a_spelled_address_searched_at_pauses_is_the_whole_of_it(recognizer) -> None:  # type: ignore[no-untyped-def]
+    frames = _line("spell")
+    # Paused a third and two thirds of the way (searches the caller's going on stops), and
+    # at the end (the search whose words the turn then takes).
+    pauses = [len(frames) // 3, 2 * len(frames) // 3, len(frames)]
+    assert _spelled_by(recognizer, frames, pauses) == GORDON.email
+    assert _spelled_by(recognizer, frames, []) == GORDON.email
+
+
+def test_a_stopped_search_frees_its_process_for_the_next_decode(recognizer) -> None:  # type: ignore[no-untyped-def]
+    process: DecoderProcess = recognizer._decoder
+    process.prepare_spelling(GORDON.name, GORDON.business).result(timeout=60)
+    pcm = np.concatenate(_line("spell"))
+    pcm16k = resample(pcm, 8000, 16000).astype(np.float32) / 32768
+    ticket = process.ticket()
+    moot = process.decode(grammars.SPELL, pcm16k, GORDON.name, GORDON.business, "", ticket)
+    wanted = process.decode(grammars.BUSINESS, pcm16k[: 16000 * 2], GORDON.name, "")
+    # Stopped while queued or running: the process's search stops at its next step (the
+    # future itself is not cancelled, so `Cancelled` can only come from there).
+    process.stop(ticket)
+    with pytest.raises(Cancelled):
+        moot.result(timeout=60)
+    assert isinstance(wanted.result(timeout=60), str)
+    unstopped = process.decode(grammars.SPELL, pcm16k, GORDON.name, GORDON.business, "", 0)
+    assert parse_spelled(unstopped.result(timeout=60))[0] == GORDON.email
 
 
 def test_a_decoder_process_that_dies_costs_one_turn_its_words_not_the_call(

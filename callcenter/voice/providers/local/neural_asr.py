@@ -5,7 +5,8 @@ process (`neural_worker`) decode it with Moonshine (`neural_decode` says how eac
 searched). The decode starts as soon as the caller pauses, before the endpointer has decided
 the turn is over, and its words are used if the caller said nothing more; so the turn's end
 and the decode overlap. A caller's first spelled address is decoded there too, among their
-likely addresses (the search is built when they start spelling). Digits and later spellings
+likely addresses (the search is built when they start spelling); letters pause often, so a
+spelled address's early decode is stopped as soon as the caller goes on. Digits and later spellings
 stay with pocketsphinx's grammars, which also listen to every utterance so that an
 answer they hear complete ends the turn early; the decoder is told what they heard (the name
 search keeps the grammar's whole name when Moonshine finds it nearly as likely).
@@ -48,8 +49,8 @@ class NeuralRecognizer:
         self._search = ""
         self._audio: list[Int16Array] = []
         self._caller = ("", "")
-        # Audio chunks decoded, the grammar's words then, the decode.
-        self._early: tuple[int, str, Future[str]] | None = None
+        # Audio chunks decoded, the grammar's words then, the decode, its ticket (0: not stopped).
+        self._early: tuple[int, str, Future[str], int] | None = None
         self._spelled = False  # the caller spelled once: their address may be no candidate
 
     def reset(self) -> None:
@@ -98,6 +99,8 @@ class NeuralRecognizer:
     def feed(self, pcm8k: Int16Array) -> None:
         if self._search:
             self._audio.append(pcm8k.copy())
+            if self._early is not None and self._early[3]:  # spelling on: that search is moot
+                self._drop_early()
         self.fallback.feed(pcm8k)
 
     def partial(self) -> str:
@@ -105,18 +108,30 @@ class NeuralRecognizer:
 
     def pause(self) -> None:
         """The caller paused: start decoding what they said so far. `finish` uses the result
-        if no more audio came; otherwise it is dropped."""
-        if not self._search or not self._audio or self._search == grammars.SPELL:
-            return  # letters pause often, and a spelled address takes a second to search
+        if no more audio came; otherwise it is dropped (a spelled address's search, half a
+        second, is stopped as the caller goes on: `feed`)."""
+        if not self._search or not self._audio:
+            return
+        spelling = self._search == grammars.SPELL
+        if spelling and not self._decoder.stoppable:
+            return
         if self._early is not None:
             if self._early[0] == len(self._audio):
                 return
-            self._early[2].cancel()
+            self._drop_early()
         grammar = self.fallback.partial()
         try:
-            decode = self._submit(self._search, self._audio, grammar)
-            self._early = (len(self._audio), grammar, decode)
+            ticket = self._decoder.ticket() if spelling else 0
+            decode = self._submit(self._search, self._audio, grammar, ticket)
+            self._early = (len(self._audio), grammar, decode, ticket)
         except Exception:  # the process is gone: `finish` decodes again (or says why not)
+            self._early = None
+
+    def _drop_early(self) -> None:
+        if self._early is not None:
+            _, _, decode, ticket = self._early
+            if not decode.cancel() and ticket:
+                self._decoder.stop(ticket)
             self._early = None
 
     def finish(self) -> str:
@@ -138,19 +153,20 @@ class NeuralRecognizer:
             self._caller = ("", "")  # its email search went with the process
             return grammar
 
-    def _submit(self, search: str, audio: list[Int16Array], grammar: str) -> Future[str]:
+    def _submit(
+        self, search: str, audio: list[Int16Array], grammar: str, ticket: int = 0
+    ) -> Future[str]:
         pcm = np.concatenate(audio) if audio else np.zeros(0, np.int16)
         pcm16k = resample(pcm, 8000, 16000).astype(np.float32) / 32768
         if len(pcm16k) < MIN_SAMPLES:
             nothing: Future[str] = Future()
             nothing.set_result("")
             return nothing
-        return self._decoder.decode(search, pcm16k, *self._caller, grammar)
+        return self._decoder.decode(search, pcm16k, *self._caller, grammar, ticket)
 
     def abandon(self) -> None:
-        if self._early is not None:
-            self._early[2].cancel()
-        self._search, self._audio, self._early = "", [], None
+        self._drop_early()
+        self._search, self._audio = "", []
         self.fallback.abandon()
 
 

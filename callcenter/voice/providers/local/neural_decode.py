@@ -102,12 +102,14 @@ class Decoder:
         name: str = "",
         business: str = "",
         grammar: str = "",
+        stop: Callable[[], bool] | None = None,
     ) -> str:
         """The words the dialog reads for an utterance (16 kHz float samples) in `search`;
-        `grammar` is what pocketsphinx heard in it."""
+        `grammar` is what pocketsphinx heard in it. A spelled address's search asks `stop`
+        at every step and raises `neural_search.Cancelled` when it says so."""
         shared = self.engine
         if search == grammars.SPELL:
-            return self._spelled(pcm16k, name, business, grammar)
+            return self._spelled(pcm16k, name, business, grammar, stop)
         hidden = shared.model.encode(pcm16k)
         if search == grammars.YESNO:
             return _reply(shared, pcm16k, hidden)
@@ -127,13 +129,21 @@ class Decoder:
                 return spoken(address, known_words(name, business))
         return greedy
 
-    def _spelled(self, pcm16k: np.ndarray, name: str, business: str, grammar: str) -> str:
+    def _spelled(
+        self,
+        pcm16k: np.ndarray,
+        name: str,
+        business: str,
+        grammar: str,
+        stop: Callable[[], bool] | None,
+    ) -> str:
         """A spelled address among this caller's likely ones; pocketsphinx's letters when the
         utterance is too short to be one or no caller is known."""
         spellings = self._spelled_search(name, business) if len(pcm16k) >= LONG_SAMPLES else None
         if spellings is None:
             return grammar  # "sorry?", "yes": no address spelled
-        address = self.engine.spelled.best(spellings, self.engine.model.encode(pcm16k))
+        hidden = self.engine.model.encode(pcm16k)
+        address = self.engine.spelled.best(spellings, hidden, stop)
         return " ".join(LETTER_WORDS.get(c, c) for c in address) if address else grammar
 
     def _email_search(self, name: str, business: str) -> PairSearch | None:

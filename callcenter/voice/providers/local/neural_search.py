@@ -10,6 +10,7 @@ it, so pruning is fair).
 
 import gc
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -216,9 +217,14 @@ class Hypothesis:
     token: int
 
 
+class Cancelled(Exception):
+    """A search was stopped before it finished: its words are no longer wanted."""
+
+
 class PairSearch:
     """Beam search over one trie's entries, then a second's, then the end of the sentence,
-    after a forced prefix; each entry adds `prior_weight` times its log prior."""
+    after a forced prefix; each entry adds `prior_weight` times its log prior. A hypothesis
+    more than `prune` nats behind the step's best is dropped even while the beam has room."""
 
     def __init__(
         self,
@@ -230,6 +236,7 @@ class PairSearch:
         beam: int = 12,
         prior_weight: float = 0.5,
         steps: int = 16,
+        prune: float = math.inf,
     ) -> None:
         self.model = model
         self.pieces = pieces
@@ -239,18 +246,24 @@ class PairSearch:
         self.lasts = lasts
         self.beam = beam
         self.prior_weight = prior_weight
+        self.prune = prune
         vocab = model.tokenizer.vocab
         self.ends = [END, vocab["."], vocab[","]]
 
     def _rank(self, h: Hypothesis, lookahead: float) -> float:
         return h.score + self.prior_weight * (h.first_prior + lookahead)
 
-    def pair(self, hidden: np.ndarray) -> tuple[tuple[str, str], float]:
-        """The most likely pair of entries and its score."""
+    def pair(
+        self, hidden: np.ndarray, stop: Callable[[], bool] | None = None
+    ) -> tuple[tuple[str, str], float]:
+        """The most likely pair of entries and its score. `stop` is asked before every decoder
+        step; when it says so the search raises `Cancelled`."""
         logp, cache = self.model.start(hidden, self.prefix)
         live = [Hypothesis(0.0, self.firsts, None, 0.0, -1)]
         done: tuple[float, tuple[str, str]] = (-math.inf, ("", ""))
         for _ in range(self.steps):
+            if stop is not None and stop():
+                raise Cancelled
             grown: list[tuple[float, int, Hypothesis]] = []
             for parent, h in enumerate(live):
                 row = logp[parent]
@@ -268,6 +281,7 @@ class PairSearch:
             grown = [g for g in grown[: self.beam] if g[0] > done[0]]
             if not grown:
                 break
+            grown = [g for g in grown if g[0] > grown[0][0] - self.prune]
             live = [h for _, _, h in grown]
             parents = np.array([parent for _, parent, _ in grown], np.int64)
             tokens = np.array([h.token for h in live], np.int64)

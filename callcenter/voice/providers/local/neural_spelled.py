@@ -11,6 +11,7 @@ for a caller's first spelling only, and pocketsphinx's letters after that.
 """
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
@@ -30,6 +31,10 @@ from callcenter.voice.providers.local.neural_search import PairSearch, build
 FORMS = ("hyphen", "capitals", "commas", "spaces")
 BEAM = 12
 STEPS = 96  # tokens: two a letter, for addresses of about forty characters
+# Hypotheses this far (nats) behind a step's best are dropped. Measured on the tuned and held-out
+# callers' spelled addresses (20 dB line): 10 found the same addresses as no limit (held-out 19
+# of 24, tuned 10 of 12) in p50 / p95 499 / 636 ms against 611 / 832; 8 lost five held-out.
+PRUNE = 10.0
 LIKELY = PRIORS["name"] + math.log(0.1)  # a name's domain, ".net" or ".org"
 
 
@@ -75,10 +80,11 @@ class SpelledSearch:
             BEAM,
             emails.prior_weight,
             STEPS,
+            PRUNE,
         )
 
     @staticmethod
-    def best(search: PairSearch, hidden: np.ndarray) -> str:
-        """The most likely address ("" when no candidate finished)."""
-        (local, domain), _ = search.pair(hidden)
+    def best(search: PairSearch, hidden: np.ndarray, stop: Callable[[], bool] | None = None) -> str:
+        """The most likely address ("" when no candidate finished); `stop` as `PairSearch.pair`."""
+        (local, domain), _ = search.pair(hidden, stop)
         return f"{local}@{domain}" if local else ""

@@ -6,8 +6,12 @@ that serves the calls, four calls' decodes (and a caller's one-second email sear
 queue behind each other on the GIL and starve the event loop; in their own processes they run
 on every core beside it. Each `DecoderProcess` is one process holding the model; a call is
 pinned to one, so the email search built for its caller is there when the email turn comes.
+A decode given a ticket can be stopped mid-search (`stop`): a spelled address is searched
+at the caller's pauses, and one who goes on spelling must not hold the process for the
+half second that search takes.
 """
 
+import functools
 import gc
 import itertools
 import logging
@@ -25,13 +29,17 @@ from callcenter.voice.providers.local.neural_decode import Decoder, Engine, engi
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 PROCESSES = max(1, min(4, os.cpu_count() or 1))
+# Slots of the table of stopped tickets: more than the decodes one process ever has queued.
+STOP_SLOTS = 64
 
 _decoder: Decoder | None = None  # in a worker process: its model and searches
+_stopped: Any = None  # in a worker process: ticket T is stopped when slot T % STOP_SLOTS == T
 
 
-def _start() -> None:
-    global _decoder
+def _start(stopped: Any) -> None:
+    global _decoder, _stopped
     _decoder = Decoder(engine())
+    _stopped = stopped
     gc.freeze()
 
 
@@ -61,24 +69,53 @@ def _prepare_spelling(name: str, business: str) -> None:
     _settle()
 
 
-def _decode(search: str, pcm16k: np.ndarray, name: str, business: str, grammar: str) -> str:
-    words = _worker().decode(search, pcm16k, name, business, grammar)
+def _decode(
+    search: str, pcm16k: np.ndarray, name: str, business: str, grammar: str, ticket: int
+) -> str:
+    stop = functools.partial(_is_stopped, ticket) if ticket else None
+    words = _worker().decode(search, pcm16k, name, business, grammar, stop)
     _settle()
     return words
+
+
+def _is_stopped(ticket: int) -> bool:
+    return bool(_stopped[ticket % STOP_SLOTS] == ticket)
 
 
 class DecoderProcess:
     """One worker process with the model; jobs run one at a time, in the order given. A
     process that died is started again on the next job (`restart`)."""
 
+    stoppable = True
+
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._executor: ProcessPoolExecutor | None = None
+        self._context = multiprocessing.get_context("spawn")
+        self._stopped = self._context.Array("q", STOP_SLOTS)
+        self._tickets = itertools.count(1)
 
     def decode(
-        self, search: str, pcm16k: np.ndarray, name: str, business: str, grammar: str = ""
+        self,
+        search: str,
+        pcm16k: np.ndarray,
+        name: str,
+        business: str,
+        grammar: str = "",
+        ticket: int = 0,
     ) -> Future[str]:
-        return self._submit(_decode, search, pcm16k, name, business, grammar)
+        """The words of an utterance; with a `ticket` (from `ticket`) it may be stopped."""
+        return self._submit(_decode, search, pcm16k, name, business, grammar, ticket)
+
+    def ticket(self) -> int:
+        """A number for a decode that may be stopped with `stop`."""
+        with self._lock:
+            return next(self._tickets)
+
+    def stop(self, ticket: int) -> None:
+        """Stop the decode holding `ticket`: its future fails with `neural_search.Cancelled`
+        within a decoder step (or it never starts)."""
+        self._stopped[ticket % STOP_SLOTS] = ticket
 
     def prepare(self, name: str, business: str) -> Future[None]:
         return self._submit(_prepare, name, business)
@@ -104,8 +141,9 @@ class DecoderProcess:
             if self._executor is None:
                 self._executor = ProcessPoolExecutor(
                     max_workers=1,
-                    mp_context=multiprocessing.get_context("spawn"),
+                    mp_context=self._context,
                     initializer=_start,
+                    initargs=(self._stopped,),
                 )
             return self._executor.submit(fn, *args)
 
@@ -113,13 +151,27 @@ class DecoderProcess:
 class InlineDecoder:
     """`DecoderProcess`'s interface in this process (benchmarks that time the decode alone)."""
 
+    stoppable = False  # a decode here is done before it could be stopped
+
     def __init__(self, shared: Engine) -> None:
         self._decoder = Decoder(shared)
 
     def decode(
-        self, search: str, pcm16k: np.ndarray, name: str, business: str, grammar: str = ""
+        self,
+        search: str,
+        pcm16k: np.ndarray,
+        name: str,
+        business: str,
+        grammar: str = "",
+        ticket: int = 0,
     ) -> Future[str]:
         return _done(self._decoder.decode, search, pcm16k, name, business, grammar)
+
+    def ticket(self) -> int:
+        return 0
+
+    def stop(self, ticket: int) -> None:
+        pass
 
     def prepare(self, name: str, business: str) -> Future[None]:
         return _done(self._decoder.prepare, name, business)
