@@ -92,7 +92,7 @@ class DecoderProcess:
         self._lock = threading.Lock()
         self._executor: ProcessPoolExecutor | None = None
         self._context = multiprocessing.get_context("spawn")
-        self._stopped = self._context.Array("q", STOP_SLOTS)
+        self._stopped: Any = None  # shared with the process, made with it (one slot a ticket)
         self._tickets = itertools.count(1)
 
     def decode(
@@ -115,7 +115,8 @@ class DecoderProcess:
     def stop(self, ticket: int) -> None:
         """Stop the decode holding `ticket`: its future fails with `neural_search.Cancelled`
         within a decoder step (or it never starts)."""
-        self._stopped[ticket % STOP_SLOTS] = ticket
+        if self._stopped is not None:
+            self._stopped[ticket % STOP_SLOTS] = ticket
 
     def prepare(self, name: str, business: str) -> Future[None]:
         return self._submit(_prepare, name, business)
@@ -139,6 +140,8 @@ class DecoderProcess:
     def _submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
         with self._lock:
             if self._executor is None:
+                if self._stopped is None:  # writers set whole slots, the process reads: no lock
+                    self._stopped = self._context.RawArray("q", STOP_SLOTS)
                 self._executor = ProcessPoolExecutor(
                     max_workers=1,
                     mp_context=self._context,
