@@ -66,28 +66,41 @@ def test_a_pause_at_the_end_of_the_answer_gives_the_same_words_as_the_turn_end(r
     assert parse_business(heard[1]) == GORDON.business
 
 
-def _spelled_by(recognizer, frames: list, pause_at: list[int]) -> str:  # type: ignore[no-untyped-def]
+def _spelled_by(recognizer, frames: list, pause_at: list[int]) -> tuple[str, list]:  # type: ignore[no-untyped-def]
     """GORDON spells his address, pausing (as the listener tells the recogniser) at each of
-    `pause_at` frames; returns the address heard."""
+    `pause_at` frames; returns the address heard and the searches started at pauses inside it."""
     recognizer.reset()
     recognizer.set_caller(GORDON.name, GORDON.business)
     recognizer.begin(grammars.SPELL)
+    inside = []
     for index, frame in enumerate(frames):
         if index in pause_at:
             recognizer.pause()
+            inside.append(recognizer._early[2])
         recognizer.feed(frame)
     if len(frames) in pause_at:
         recognizer.pause()
-    return parse_spelled(recognizer.finish())[0]
+        assert recognizer._early[0] == len(frames)  # the turn's end finds it searching already
+    return parse_spelled(recognizer.finish())[0], inside
+
+
+def _stopped(search) -> bool:  # type: ignore[no-untyped-def]
+    if search.cancelled():  # still queued when the caller went on
+        return True
+    with pytest.raises(Cancelled):
+        search.result(timeout=60)
+    return True
 
 
 def test_a_spelled_address_searched_at_pauses_is_the_whole_of_it(recognizer) -> None:  # type: ignore[no-untyped-def]
     frames = _line("spell")
-    # Paused a third and two thirds of the way (searches the caller's going on stops), and
+    # Paused a third and two thirds of the way (the caller goes on: those searches stop), and
     # at the end (the search whose words the turn then takes).
     pauses = [len(frames) // 3, 2 * len(frames) // 3, len(frames)]
-    assert _spelled_by(recognizer, frames, pauses) == GORDON.email
-    assert _spelled_by(recognizer, frames, []) == GORDON.email
+    heard, inside = _spelled_by(recognizer, frames, pauses)
+    assert heard == GORDON.email
+    assert len(inside) == 2 and all(_stopped(search) for search in inside)
+    assert _spelled_by(recognizer, frames, [])[0] == GORDON.email
 
 
 def test_a_stopped_search_frees_its_process_for_the_next_decode(recognizer) -> None:  # type: ignore[no-untyped-def]
