@@ -15,6 +15,7 @@ from pocketsphinx.lm import ArpaBoLM
 from callcenter.voice.providers.local import c_logs
 from callcenter.voice.providers.local.audio import ulaw_to_pcm, upsample_8k_to_16k
 from callcenter.voice.providers.local.dialog import QUESTIONS
+from callcenter.voice.providers.local.parent_watch import exit_with_parent
 
 TAIL_SECONDS = 3.0
 
@@ -111,6 +112,7 @@ _ear: AgentEar | None = None  # in the ear's process
 
 def _start_ear() -> None:
     global _ear
+    exit_with_parent()
     _ear = AgentEar()
 
 

@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from callcenter.voice.providers.local.neural_decode import Decoder, Engine, engine
+from callcenter.voice.providers.local.parent_watch import exit_with_parent
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -38,6 +39,7 @@ _stopped: Any = None  # in a worker process: ticket T is stopped when slot T % S
 
 def _start(stopped: Any) -> None:
     global _decoder, _stopped
+    exit_with_parent()  # a server killed mid-call must not leave its models behind
     _decoder = Decoder(engine())
     _stopped = stopped
     gc.freeze()
