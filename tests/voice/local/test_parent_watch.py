@@ -1,5 +1,6 @@
 """A server killed mid-call takes its decoder processes (and their models) with it."""
 
+import contextlib
 import os
 import select
 import signal
@@ -30,6 +31,7 @@ def test_decoder_processes_end_when_the_server_is_killed() -> None:
         stdout=subprocess.PIPE,
         text=True,
     )
+    pids: list[int] = []
     try:
         assert server.stdout is not None
         pids = [int(server.stdout.readline()) for _ in range(2)]
@@ -46,3 +48,6 @@ def test_decoder_processes_end_when_the_server_is_killed() -> None:
         if server.poll() is None:
             server.kill()
             server.wait()
+        for pid in pids:  # when the test fails, leave nothing running behind it
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
