@@ -110,6 +110,32 @@ class _Writer:
 
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
+        try:
+            await self._serve(loop)
+        except asyncio.CancelledError:
+            # The loop is shutting down: each open recording is finished with what it has, so
+            # no file is left without its last audio and no call waits on a writer that is gone.
+            try:
+                await self._finish_all(loop)
+            finally:
+                for recorder in list(self._recorders):
+                    rec = self._recorders.pop(recorder)
+                    if rec is not None:
+                        _io.submit(rec.handle.close)  # after any write still queued there
+                    recorder.closed.set()
+            raise
+
+    async def _finish_all(self, loop: asyncio.AbstractEventLoop) -> None:
+        writes: list[tuple[CallRecorder, _Open, np.ndarray | None]] = []
+        for recorder in list(self._recorders):
+            recorder.closing = True
+            try:
+                writes.append(await self._step(loop, recorder))
+            except Exception:
+                log.exception("recording %s could not be finished", recorder.key)
+        await self._write(loop, writes)
+
+    async def _serve(self, loop: asyncio.AbstractEventLoop) -> None:
         while self._recorders:
             try:
                 async with asyncio.timeout(WAKE_SECONDS):

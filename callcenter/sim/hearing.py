@@ -4,6 +4,7 @@ import atexit
 import concurrent.futures
 import functools
 import multiprocessing
+import os
 import re
 import tempfile
 import threading
@@ -97,6 +98,7 @@ class EarProcess:
             max_workers=1,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_ear,
+            initargs=(os.getpid(),),
         )
 
     def hear(self, ulaw: bytes) -> tuple[str, str]:
@@ -110,9 +112,9 @@ class EarProcess:
 _ear: AgentEar | None = None  # in the ear's process
 
 
-def _start_ear() -> None:
+def _start_ear(server: int) -> None:
     global _ear
-    exit_with_parent()
+    exit_with_parent(server)
     _ear = AgentEar()
 
 

@@ -235,10 +235,13 @@ class TranscriptWriter:
         self._closing = True
         if self._buffer:
             _WRITER.flush()  # turns already handed over go without waiting for company
+        drained = asyncio.ensure_future(self._drained.wait())
+        # The task ends early only when cancelled with the event loop: nothing writes then.
         try:
-            async with asyncio.timeout(grace):
-                await self._drained.wait()
-        except TimeoutError:
-            log.error("%d transcript turns could not be saved before the deadline", self.pending)
+            await asyncio.wait([drained, task], timeout=grace, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            drained.cancel()
+        if self.pending:
+            log.error("%d transcript turns of the call could not be saved", self.pending)
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)

@@ -26,6 +26,7 @@ from callcenter.recording.store import LocalRecordingStore
 from callcenter.recording.timeline import Timeline
 from callcenter.recording.wav import GrowingWav, repair
 from callcenter.rest.recordings import byte_range
+from tests.support.loop_shutdown import Close, closes_at_loop_shutdown
 
 SPEECH = b"\x22" * 160  # 20 ms of non-silent μ-law
 SILENCE = b"\xff" * 160
@@ -122,6 +123,23 @@ async def test_recorder_turns_appended_events_into_a_closed_valid_file(tmp_path:
     assert started == [True]
     assert len(frames) == 16000
     assert (frames[:, 1] != 0).sum() == 1600
+
+
+def test_a_recording_open_when_the_event_loop_shuts_down_is_finished_and_its_call_ends(
+    tmp_path: Path,
+) -> None:
+    """The call, closing its recording on the way out, must not wait for a writer task that was
+    cancelled with it; the recording gets the audio it had."""
+    store = LocalRecordingStore(tmp_path)
+
+    async def open_call() -> Close:
+        recorder = CallRecorder(store, "CA-shutdown")
+        for n in range(100):
+            recorder.caller(str(n * 20), b64(SPEECH))
+        return recorder.close
+
+    assert closes_at_loop_shutdown(open_call, within=30), "the call waits for its recording"
+    assert len(read((tmp_path / "CA-shutdown.wav").read_bytes())) == 16000
 
 
 @contextlib.contextmanager

@@ -11,6 +11,7 @@ from callcenter.db.types import utcnow
 from callcenter.live.events import CallEvent
 from callcenter.live.hub import LiveHub
 from callcenter.voice.transcript_writer import TranscriptWriter, Turn, _BatchWriter
+from tests.support.loop_shutdown import Close, closes_at_loop_shutdown
 from tests.voice.bridge_calls import turns
 from tests.voice.conftest import make_call
 
@@ -109,3 +110,17 @@ async def test_a_closing_call_does_not_wait_for_company(
         [event] = await _turn_events(events, 1)
     assert event.data["text"] == f"turn 0 of call {call_id}"
     assert [t.text for t in turns(call_id)] == [f"turn 0 of call {call_id}"]
+
+
+def test_a_call_ending_with_the_event_loop_does_not_wait_out_its_grace(migrated: Settings) -> None:
+    """The call, closing its transcript writer on the way out, must not wait out its grace for
+    a writer task that was cancelled with it."""
+    gone = make_call() + 1000  # no such call: its turn can never be written
+
+    async def open_call() -> Close:
+        writer = TranscriptWriter(LiveHub(), retry_first=0.05)
+        writer.start()
+        writer.add(_turn(gone, 0))
+        return lambda: writer.close(grace=600)
+
+    assert closes_at_loop_shutdown(open_call, within=60), "the call waits out its grace"

@@ -6,6 +6,7 @@ import select
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,38 +17,77 @@ SERVER = """
 import sys
 from callcenter.voice.providers.local.neural_worker import DecoderProcesses
 decoders = DecoderProcesses(2)
-for started in decoders.warm_up():
-    print(started.result(timeout=90), flush=True)
+started = decoders.warm_up()
+if sys.argv[1] == "ready":
+    for future in started:
+        print(future.result(timeout=90), flush=True)
+else:
+    print("starting", flush=True)
 sys.stdin.read()  # serve until killed
 """
 
 
-def test_decoder_processes_end_when_the_server_is_killed() -> None:
+@contextlib.contextmanager
+def server(when: str) -> Iterator[subprocess.Popen[str]]:
+    """A server process with two decoder processes; killed at the end if the test did not."""
     root = Path(__file__).resolve().parents[3]
-    server = subprocess.Popen(
-        [sys.executable, "-c", SERVER],
+    process = subprocess.Popen(
+        [sys.executable, "-c", SERVER, when],
         cwd=root,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
-    pids: list[int] = []
     try:
-        assert server.stdout is not None
-        pids = [int(server.stdout.readline()) for _ in range(2)]
-        handles = [os.pidfd_open(pid) for pid in pids]  # readable once that process has ended
-        ready, _, _ = select.select(handles, [], [], 0)
-        assert ready == []  # alive while the server is
-        server.send_signal(signal.SIGKILL)  # no clean-up runs: as in a crash or an OOM kill
-        server.wait(timeout=30)
-        for handle in handles:
-            ended, _, _ = select.select([handle], [], [], 30)
-            assert ended == [handle], "a decoder process outlived the server that started it"
-            os.close(handle)
+        yield process
     finally:
-        if server.poll() is None:
-            server.kill()
-            server.wait()
-        for pid in pids:  # when the test fails, leave nothing running behind it
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+def assert_all_end(pids: list[int]) -> None:
+    """Each of `pids` ends within 30 s; any that does not is killed, so none outlives the test."""
+    handles = {pid: os.pidfd_open(pid) for pid in pids}  # readable once that process has ended
+    try:
+        for pid, handle in handles.items():
+            ended, _, _ = select.select([handle], [], [], 30)
+            assert ended == [handle], f"process {pid} outlived the server that started it"
+    finally:
+        for pid, handle in handles.items():
+            os.close(handle)
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
+
+
+def test_decoder_processes_end_when_the_server_is_killed() -> None:
+    with server("ready") as process:
+        assert process.stdout is not None
+        pids = [int(process.stdout.readline()) for _ in range(2)]
+        handles = [os.pidfd_open(pid) for pid in pids]
+        ready, _, _ = select.select(handles, [], [], 0)
+        for handle in handles:
+            os.close(handle)
+        assert ready == []  # alive while the server is
+        process.send_signal(signal.SIGKILL)  # no clean-up runs: as in a crash or an OOM kill
+        process.wait(timeout=30)
+        assert_all_end(pids)
+
+
+def test_decoder_processes_end_when_the_server_is_killed_while_they_start() -> None:
+    """Killed before they have loaded anything: each learns its server is gone only later."""
+    with server("starting") as process:
+        assert process.stdout is not None
+        assert process.stdout.readline() == "starting\n"
+        pids = children(process.pid)
+        assert len(pids) >= 2  # the decoder processes (and multiprocessing's resource tracker)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+        assert_all_end(pids)

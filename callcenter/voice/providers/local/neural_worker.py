@@ -37,9 +37,9 @@ _decoder: Decoder | None = None  # in a worker process: its model and searches
 _stopped: Any = None  # in a worker process: ticket T is stopped when slot T % STOP_SLOTS == T
 
 
-def _start(stopped: Any) -> None:
+def _start(stopped: Any, server: int) -> None:
     global _decoder, _stopped
-    exit_with_parent()  # a server killed mid-call must not leave its models behind
+    exit_with_parent(server)  # a server killed mid-call must not leave its models behind
     _decoder = Decoder(engine())
     _stopped = stopped
     gc.freeze()
@@ -148,7 +148,7 @@ class DecoderProcess:
                     max_workers=1,
                     mp_context=self._context,
                     initializer=_start,
-                    initargs=(self._stopped,),
+                    initargs=(self._stopped, os.getpid()),
                 )
             return self._executor.submit(fn, *args)
 

@@ -14,9 +14,14 @@ import time
 POLL_S = 1.0  # where pidfds are missing: how often to ask who the parent is
 
 
-def exit_with_parent() -> None:
-    """End this process (at once, without clean-up) when its parent process ends."""
-    parent = os.getppid()
+def exit_with_parent(parent: int) -> None:
+    """End this process (at once, without clean-up) when `parent` ends; at once if it has.
+
+    `parent` is the pid the starting process handed over, not `os.getppid()` read here: a
+    process is started long before it runs this (imports take seconds), and a parent killed in
+    between has left it to init already, so the pid it would read is init's."""
+    if os.getppid() != parent:
+        os._exit(0)
     threading.Thread(target=_watch, args=(parent,), name="parent-watch", daemon=True).start()
 
 
