@@ -19,7 +19,8 @@ def exit_with_parent(parent: int) -> None:
 
     `parent` is the pid the starting process handed over, not `os.getppid()` read here: a
     process is started long before it runs this (imports take seconds), and a parent killed in
-    between has left it to init already, so the pid it would read is init's."""
+    between has left it to init already, so the pid it would read is init's. The process must
+    be `parent`'s own child (a "spawn" or "fork" context, not "forkserver")."""
     if os.getppid() != parent:
         os._exit(0)
     threading.Thread(target=_watch, args=(parent,), name="parent-watch", daemon=True).start()
