@@ -116,7 +116,9 @@ class _Writer:
             # The loop is shutting down: each open recording is finished with what it has, so
             # no file is left without its last audio and no call waits on a writer that is gone.
             try:
-                await self._finish_all(loop)
+                for recorder in self._recorders:
+                    recorder.closing = True
+                await self._pass(loop)  # closing calls are all due: one pass finishes them
             finally:
                 for recorder in list(self._recorders):
                     rec = self._recorders.pop(recorder)
@@ -124,16 +126,6 @@ class _Writer:
                         _io.submit(rec.handle.close)  # after any write still queued there
                     recorder.closed.set()
             raise
-
-    async def _finish_all(self, loop: asyncio.AbstractEventLoop) -> None:
-        writes: list[tuple[CallRecorder, _Open, np.ndarray | None]] = []
-        for recorder in list(self._recorders):
-            recorder.closing = True
-            try:
-                writes.append(await self._step(loop, recorder))
-            except Exception:
-                log.exception("recording %s could not be finished", recorder.key)
-        await self._write(loop, writes)
 
     async def _serve(self, loop: asyncio.AbstractEventLoop) -> None:
         while self._recorders:
@@ -143,19 +135,23 @@ class _Writer:
             except TimeoutError:
                 pass
             self._wake.clear()
-            now = time.monotonic()
-            writes: list[tuple[CallRecorder, _Open, np.ndarray | None]] = []
-            for recorder in list(self._recorders):
-                if recorder.due > now and not recorder.closing:
-                    continue  # not this call's turn yet
-                recorder.due = now + STEP_SECONDS
-                try:
-                    writes.append(await self._step(loop, recorder))
-                except Exception:
-                    log.exception("recording %s failed; the call goes on unrecorded", recorder.key)
-                    await self._drop(loop, recorder)
-                await asyncio.sleep(0)  # one call at a time: the bridges run in between
-            await self._write(loop, writes)
+            await self._pass(loop)
+
+    async def _pass(self, loop: asyncio.AbstractEventLoop) -> None:
+        """One step for each call whose turn it is (and each closing one), then their writes."""
+        now = time.monotonic()
+        writes: list[tuple[CallRecorder, _Open, np.ndarray | None]] = []
+        for recorder in list(self._recorders):
+            if recorder.due > now and not recorder.closing:
+                continue  # not this call's turn yet
+            recorder.due = now + STEP_SECONDS
+            try:
+                writes.append(await self._step(loop, recorder))
+            except Exception:
+                log.exception("recording %s failed; the call goes on unrecorded", recorder.key)
+                await self._drop(loop, recorder)
+            await asyncio.sleep(0)  # one call at a time: the bridges run in between
+        await self._write(loop, writes)
 
     async def _step(
         self, loop: asyncio.AbstractEventLoop, recorder: CallRecorder
